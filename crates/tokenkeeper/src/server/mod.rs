@@ -1,0 +1,82 @@
+//! What the auth server speaks: request shapes for login/refresh/logout and
+//! how to read its answers. Each profile is plain data, so apps configure it
+//! (and foreign languages can pass it across FFI).
+
+mod credentials;
+mod json_profile;
+mod response;
+
+pub use credentials::Credentials;
+pub use json_profile::JsonProfile;
+pub use response::{ServerVerdict, TokenResponse, classify_failure};
+
+use url::Url;
+
+use crate::error::AuthError;
+use crate::secret::RefreshToken;
+use crate::transport::HttpRequest;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerProfile {
+    /// JSON endpoints for login, refresh and logout (custom backends, djangorestframework-simplejwt).
+    Json(JsonProfile),
+}
+
+impl Default for ServerProfile {
+    fn default() -> Self {
+        ServerProfile::Json(JsonProfile::default())
+    }
+}
+
+impl ServerProfile {
+    pub(crate) fn login_request(
+        &self,
+        base: &Url,
+        credentials: &Credentials,
+    ) -> Result<HttpRequest, AuthError> {
+        match self {
+            ServerProfile::Json(profile) => profile.login_request(base, credentials),
+        }
+    }
+
+    pub(crate) fn refresh_request(
+        &self,
+        base: &Url,
+        refresh: &RefreshToken,
+    ) -> Result<HttpRequest, AuthError> {
+        match self {
+            ServerProfile::Json(profile) => profile.refresh_request(base, refresh),
+        }
+    }
+
+    /// `None` when the server has no way to revoke (logout is then local only).
+    pub(crate) fn logout_request(
+        &self,
+        base: &Url,
+        refresh: &RefreshToken,
+    ) -> Result<Option<HttpRequest>, AuthError> {
+        match self {
+            ServerProfile::Json(profile) => profile.logout_request(base, refresh),
+        }
+    }
+
+    /// Whether the server has a way to revoke a refresh token.
+    pub(crate) fn can_revoke(&self) -> bool {
+        match self {
+            ServerProfile::Json(profile) => profile.logout_path.is_some(),
+        }
+    }
+
+    pub(crate) fn parse_tokens(&self, body: &[u8]) -> Result<TokenResponse, AuthError> {
+        match self {
+            ServerProfile::Json(profile) => TokenResponse::parse(body, &profile.response_fields),
+        }
+    }
+}
+
+/// Joins an endpoint path onto the base URL; an absolute URL is taken as is.
+pub(crate) fn endpoint(base: &Url, path: &str) -> Result<String, AuthError> {
+    base.join(path)
+        .map(String::from)
+        .map_err(|_| AuthError::Config(format!("endpoint {path:?} is not a valid URL path")))
+}
