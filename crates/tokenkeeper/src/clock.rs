@@ -17,6 +17,26 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn now_millis(&self) -> UnixMillis {
+        let mut now = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `now` is a valid, writable timespec; CLOCK_REALTIME_COARSE
+        // exists on every Linux since 2.6.32, and on failure we fall back.
+        if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut now) } != 0 {
+            return system_time_to_millis(SystemTime::now());
+        }
+        // time_t and c_long are 32-bit on armeabi-v7a and x86 Android.
+        #[allow(clippy::unnecessary_cast)]
+        let (seconds, nanos) = (now.tv_sec as i64, now.tv_nsec as i64);
+        seconds
+            .saturating_mul(1000)
+            .saturating_add(nanos / 1_000_000)
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     fn now_millis(&self) -> UnixMillis {
         system_time_to_millis(SystemTime::now())
     }
@@ -149,6 +169,13 @@ mod tests {
         assert_eq!(server.now_millis(), 1_601_000);
         server.observe_server_time(1_000_400, 1_000_000);
         assert_eq!(server.offset_millis(), 0, "sub-second offsets are noise");
+    }
+
+    #[test]
+    fn system_clock_agrees_with_system_time() {
+        let coarse = SystemClock.now_millis();
+        let precise = system_time_to_millis(SystemTime::now());
+        assert!((precise - coarse).abs() < 50, "{coarse} vs {precise}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
@@ -36,22 +37,30 @@ pub type AccessToken = Token<Access>;
 pub type RefreshToken = Token<Refresh>;
 pub type IdToken = Token<Id>;
 
-/// A secret token string of kind `K`.
+/// A secret token string of kind `K`. Clones share one buffer (tokens are
+/// immutable), which is wiped when the last clone is dropped: handing a token
+/// out costs a reference count, not a copy to zeroize.
 pub struct Token<K> {
-    value: Zeroizing<String>,
+    value: Arc<Zeroizing<String>>,
     kind: PhantomData<fn() -> K>,
 }
 
 impl<K: TokenKind> Token<K> {
     pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value: Zeroizing::new(value.into()),
+            value: Arc::new(Zeroizing::new(value.into())),
             kind: PhantomData,
         }
     }
 
     /// The raw token. Call only where the value must leave the process or go to storage.
     pub fn expose(&self) -> &str {
+        self.expose_raw()
+    }
+}
+
+impl<K> Token<K> {
+    fn expose_raw(&self) -> &str {
         &self.value
     }
 }
@@ -59,7 +68,7 @@ impl<K: TokenKind> Token<K> {
 impl<K> Clone for Token<K> {
     fn clone(&self) -> Self {
         Self {
-            value: self.value.clone(),
+            value: Arc::clone(&self.value),
             kind: PhantomData,
         }
     }
@@ -69,7 +78,7 @@ impl<K> Clone for Token<K> {
 /// compared only with tokens this process already holds.
 impl<K> PartialEq for Token<K> {
     fn eq(&self, other: &Self) -> bool {
-        *self.value == *other.value
+        **self.value == **other.value
     }
 }
 impl<K> Eq for Token<K> {}
@@ -88,7 +97,7 @@ impl<K: TokenKind> fmt::Display for Token<K> {
 
 impl<K> Serialize for Token<K> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.value)
+        serializer.serialize_str(self.expose_raw())
     }
 }
 

@@ -80,8 +80,10 @@ impl Inner {
             .cell
             .commit(Arc::new(set), Expect::Any, self.store.as_ref(), &self.time);
         self.report_commit(commit, SessionEvent::LoggedIn);
-        if let Some(refresh) = previous.and_then(|set| set.refresh.clone()) {
-            self.revoke_later(refresh);
+        match previous.and_then(|set| set.refresh.clone()) {
+            Some(replaced) => self.revoke_later(replaced),
+            // The server just answered: a good moment for revocations queued offline.
+            None => self.spawn_flush(),
         }
         Ok(())
     }

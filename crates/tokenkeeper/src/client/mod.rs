@@ -113,7 +113,12 @@ impl AuthClient {
 
     /// A valid access token, refreshed first if it is about to expire.
     pub async fn access_token(&self) -> Result<AccessToken, AuthError> {
-        Ok(self.inner.usable_tokens().await?.access.clone())
+        if let Some(token) = self.inner.fresh_access_token() {
+            return Ok(token);
+        }
+        // Boxed so the fast path's future stays small.
+        let tokens = Box::pin(self.inner.usable_tokens()).await?;
+        Ok(tokens.access.clone())
     }
 
     /// Claims of the current access token, when it is a JWT.
@@ -176,6 +181,9 @@ impl std::fmt::Debug for AuthClient {
 impl Inner {
     /// The session in use, reading the store first if it was not read yet.
     fn current(&self) -> Result<Arc<TokenSet>, AuthError> {
+        if let Some(set) = self.cell.active() {
+            return Ok(set);
+        }
         match self.cell.slot() {
             Slot::Active(set) => Ok(set),
             Slot::Unknown | Slot::Unavailable => match self.load()? {
@@ -200,6 +208,13 @@ impl Inner {
         loaded
     }
 
+    /// The current access token if it needs no refresh: no I/O, no lock, no copy.
+    fn fresh_access_token(&self) -> Option<AccessToken> {
+        let now = self.time.now_millis();
+        self.cell
+            .peek_active(|set| set.is_fresh(now).then(|| set.access.clone()))
+    }
+
     /// Fresh tokens: the hot path returns the current set without I/O; near
     /// expiry a refresh starts in the background; past expiry callers wait for it.
     async fn usable_tokens(self: &Arc<Self>) -> Result<Arc<TokenSet>, AuthError> {
@@ -208,7 +223,7 @@ impl Inner {
         if current.is_fresh(now) {
             return Ok(current);
         }
-        if current.is_usable(now) && current.refresh.is_some() {
+        if current.can_serve_while_refreshing(now) && current.refresh.is_some() {
             self.start_refresh(current.generation);
             return Ok(current);
         }

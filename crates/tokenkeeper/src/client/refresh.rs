@@ -78,6 +78,13 @@ impl Inner {
             &self.time,
         );
         if self.report_commit(commit, SessionEvent::Refreshed { generation }) {
+            // Kept (the refresh token in it is the live one), but useless for
+            // requests: say so rather than hand out a token the server refuses.
+            if !set.is_usable(self.time.now_millis()) {
+                return Err(AuthError::InvalidResponse(
+                    "the server issued an access token that is already expired".into(),
+                ));
+            }
             return Ok(set);
         }
         // Logged out or logged in again while this ran: these tokens belong to

@@ -3,7 +3,9 @@
 //! does not have (except when the store refuses a write: see `commit`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use arc_swap::ArcSwap;
 
 use crate::clock::ServerTime;
 use crate::error::AuthError;
@@ -47,7 +49,8 @@ pub(crate) struct Ended {
 }
 
 pub(crate) struct SessionCell {
-    slot: RwLock<Slot>,
+    /// Read on every `access_token()`: lock-free.
+    slot: ArcSwap<Slot>,
     writer: Mutex<()>,
     last_generation: AtomicU64,
     key: String,
@@ -56,7 +59,7 @@ pub(crate) struct SessionCell {
 impl SessionCell {
     pub(crate) fn new(key: String) -> Self {
         Self {
-            slot: RwLock::new(Slot::Unknown),
+            slot: ArcSwap::from_pointee(Slot::Unknown),
             writer: Mutex::new(()),
             last_generation: AtomicU64::new(0),
             key,
@@ -64,25 +67,34 @@ impl SessionCell {
     }
 
     pub(crate) fn slot(&self) -> Slot {
-        self.read().clone()
+        Slot::clone(&self.slot.load())
     }
 
     pub(crate) fn active(&self) -> Option<Arc<TokenSet>> {
-        match &*self.read() {
+        match &**self.slot.load() {
             Slot::Active(set) => Some(Arc::clone(set)),
             _ => None,
         }
     }
 
+    /// Looks at the session in use without taking a reference to it: the
+    /// `access_token()` fast path.
+    pub(crate) fn peek_active<R>(&self, look: impl FnOnce(&TokenSet) -> Option<R>) -> Option<R> {
+        match &**self.slot.load() {
+            Slot::Active(set) => look(set),
+            _ => None,
+        }
+    }
+
     pub(crate) fn active_generation(&self) -> Option<u64> {
-        match &*self.read() {
+        match &**self.slot.load() {
             Slot::Active(set) => Some(set.generation),
             _ => None,
         }
     }
 
     pub(crate) fn state(&self) -> SessionState {
-        match &*self.read() {
+        match &**self.slot.load() {
             Slot::Unknown => SessionState::Unknown,
             Slot::Unavailable => SessionState::StorageUnavailable,
             Slot::LoggedOut => SessionState::LoggedOut,
@@ -106,7 +118,7 @@ impl SessionCell {
         min_ttl: std::time::Duration,
     ) -> Result<Slot, AuthError> {
         let _writer = self.lock_writer();
-        if !matches!(*self.read(), Slot::Unknown | Slot::Unavailable) {
+        if !matches!(**self.slot.load(), Slot::Unknown | Slot::Unavailable) {
             return Ok(self.slot());
         }
         let loaded = match store.get(&self.key) {
@@ -202,17 +214,7 @@ impl SessionCell {
     }
 
     fn publish(&self, slot: Slot) {
-        *self
-            .slot
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = slot;
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
-        // Slots are replaced whole, so a poisoned lock still holds a consistent value.
-        self.slot
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.slot.store(Arc::new(slot));
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, ()> {

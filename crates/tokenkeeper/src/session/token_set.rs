@@ -103,6 +103,20 @@ impl TokenSet {
     pub fn is_usable(&self, server_now: UnixMillis) -> bool {
         self.expires_at.is_none_or(|at| server_now < at)
     }
+
+    /// Due for refresh but with at least half the refresh margin left, so it
+    /// can keep serving requests while a background refresh runs. Closer to
+    /// expiry callers wait instead: a token handed out with a few
+    /// milliseconds left would expire on the wire and cost a 401 round trip.
+    pub fn can_serve_while_refreshing(&self, server_now: UnixMillis) -> bool {
+        match (self.expires_at, self.refresh_at) {
+            (Some(expires_at), Some(refresh_at)) => {
+                let half_margin = expires_at.saturating_sub(refresh_at) / 2;
+                server_now < expires_at.saturating_sub(half_margin)
+            }
+            _ => self.is_usable(server_now),
+        }
+    }
 }
 
 /// Claims of a JWT access token; `None` for an opaque token (not three segments).
@@ -168,6 +182,10 @@ mod tests {
         assert_eq!(set.expires_at, Some(NOW + 3_600_000));
         assert_eq!(set.refresh_at, Some(NOW + 3_540_000));
         assert!(set.is_fresh(NOW + 3_539_999) && !set.is_fresh(NOW + 3_540_000));
+        // Refreshing in the background until 30 s before expiry, then callers wait.
+        assert!(set.can_serve_while_refreshing(NOW + 3_569_999));
+        assert!(!set.can_serve_while_refreshing(NOW + 3_570_000));
+        assert!(set.is_usable(NOW + 3_599_999) && !set.is_usable(NOW + 3_600_000));
     }
 
     #[test]
