@@ -2,6 +2,7 @@
 
 mod config;
 mod exchange;
+mod hot_token;
 mod logout;
 mod origins;
 mod persist;
@@ -210,9 +211,7 @@ impl Inner {
 
     /// The current access token if it needs no refresh: no I/O, no lock, no copy.
     fn fresh_access_token(&self) -> Option<AccessToken> {
-        let now = self.time.now_millis();
-        self.cell
-            .peek_active(|set| set.is_fresh(now).then(|| set.access.clone()))
+        self.cell.fresh_access_token(self.time.now_millis())
     }
 
     /// Fresh tokens: the hot path returns the current set without I/O; near

@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use arc_swap::ArcSwap;
 
-use crate::clock::ServerTime;
+use super::hot_token::HotToken;
+use crate::clock::{ServerTime, UnixMillis};
 use crate::error::AuthError;
+use crate::secret::AccessToken;
 use crate::session::{ExpiryReason, SessionRecord, SessionState, TokenSet};
 use crate::store::{SecureStore, StoreError};
 
@@ -51,6 +53,8 @@ pub(crate) struct Ended {
 pub(crate) struct SessionCell {
     /// Read on every `access_token()`: lock-free.
     slot: ArcSwap<Slot>,
+    /// Per-thread copies of the access token, for `access_token()`.
+    hot: HotToken,
     writer: Mutex<()>,
     last_generation: AtomicU64,
     key: String,
@@ -60,6 +64,7 @@ impl SessionCell {
     pub(crate) fn new(key: String) -> Self {
         Self {
             slot: ArcSwap::from_pointee(Slot::Unknown),
+            hot: HotToken::new(),
             writer: Mutex::new(()),
             last_generation: AtomicU64::new(0),
             key,
@@ -77,13 +82,13 @@ impl SessionCell {
         }
     }
 
-    /// Looks at the session in use without taking a reference to it: the
-    /// `access_token()` fast path.
-    pub(crate) fn peek_active<R>(&self, look: impl FnOnce(&TokenSet) -> Option<R>) -> Option<R> {
-        match &**self.slot.load() {
-            Slot::Active(set) => look(set),
-            _ => None,
-        }
+    /// The access token if it needs no refresh at `server_now`: the
+    /// `access_token()` fast path (no lock, no store, no decoding).
+    pub(crate) fn fresh_access_token(&self, server_now: UnixMillis) -> Option<AccessToken> {
+        self.hot.fresh(server_now, || {
+            self.active()
+                .map(|set| (set.access.clone(), set.refresh_at))
+        })
     }
 
     pub(crate) fn active_generation(&self) -> Option<u64> {
@@ -215,6 +220,7 @@ impl SessionCell {
 
     fn publish(&self, slot: Slot) {
         self.slot.store(Arc::new(slot));
+        self.hot.invalidate();
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, ()> {

@@ -24,16 +24,13 @@ impl ReqwestTransport {
     }
 }
 
+/// 30 s per request, 10 s to connect.
 impl Default for ReqwestTransport {
+    /// Panics only if the TLS backend cannot be initialised, as
+    /// `reqwest::Client::new` does; use [`ReqwestTransport::new`] to handle that.
     fn default() -> Self {
-        Self {
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .connect_timeout(Duration::from_secs(10))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap_or_default(),
-        }
+        Self::new(Duration::from_secs(30), Duration::from_secs(10))
+            .unwrap_or_else(|error| panic!("cannot initialise the HTTP client: {error}"))
     }
 }
 
