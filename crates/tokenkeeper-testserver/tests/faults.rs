@@ -75,17 +75,28 @@ async fn status_faults_answer_without_handling() {
     );
 }
 
-#[tokio::test]
-async fn drop_connection_gives_a_connection_error_and_does_not_rotate() {
+/// Logs in, injects `fault` on the refresh endpoint and refreshes once,
+/// which must end without an HTTP response. Returns the token it presented.
+async fn refresh_without_response(
+    fault: Fault,
+) -> (tokenkeeper_testserver::TestServer, reqwest::Client, String) {
     let server = start().await;
     let session = login(&client(), &server).await;
-    let token = str_field(&session, "refresh_token");
-    server.inject(Endpoint::Refresh, Fault::DropConnection);
+    let token = str_field(&session, "refresh_token").to_owned();
+    server.inject(Endpoint::Refresh, fault);
+    // A fresh client: no pooled connection the fault could make it retry on.
     let client = client();
-    let error = refresh(&client, &server, token)
+    let error = refresh(&client, &server, &token)
         .await
         .expect_err("no HTTP response");
     assert!(error.status().is_none() && !error.is_timeout(), "{error:?}");
+    (server, client, token)
+}
+
+#[tokio::test]
+async fn drop_connection_gives_a_connection_error_and_does_not_rotate() {
+    let (server, client, token) = refresh_without_response(Fault::DropConnection).await;
+    let token = token.as_str();
     assert_eq!(server.counters().refresh_calls, 1);
     assert_eq!(server.counters().refreshes, 0);
     // The server keeps serving, and the token was not spent.
@@ -101,15 +112,8 @@ async fn drop_connection_gives_a_connection_error_and_does_not_rotate() {
 
 #[tokio::test]
 async fn lost_response_rotates_but_the_client_never_hears() {
-    let server = start().await;
-    let session = login(&client(), &server).await;
-    let token = str_field(&session, "refresh_token");
-    server.inject(Endpoint::Refresh, Fault::LostResponse);
-    let client = client();
-    let error = refresh(&client, &server, token)
-        .await
-        .expect_err("no HTTP response");
-    assert!(error.status().is_none() && !error.is_timeout(), "{error:?}");
+    let (server, client, token) = refresh_without_response(Fault::LostResponse).await;
+    let token = token.as_str();
     let counters = server.counters();
     assert_eq!(
         (counters.refresh_calls, counters.refreshes),

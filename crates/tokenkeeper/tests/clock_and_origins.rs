@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use tokenkeeper::AuthConfig;
 use tokenkeeper::clock::SkewedClock;
 use tokenkeeper::store::MemoryStore;
+use tokenkeeper::{AuthConfig, SessionEvent};
 
 async fn run_with_device_skew(skew_millis: i64) {
     let server = server_with_ttl(Duration::from_secs(4)).await;
@@ -19,6 +19,7 @@ async fn run_with_device_skew(skew_millis: i64) {
         Arc::new(HookedTransport::new()),
         Arc::new(SkewedClock { skew_millis }),
     );
+    let events = EventLog::attach(&client);
     client.login(alice()).await.unwrap();
 
     // 6 s of traffic on 4 s tokens refreshed at half-life: 2 or 3 refreshes.
@@ -40,6 +41,19 @@ async fn run_with_device_skew(skew_millis: i64) {
         (2..=3).contains(&counters.refreshes),
         "skew {skew_millis}: {} refreshes (early refreshing would be many more)",
         counters.refreshes
+    );
+    let refreshed = events
+        .count(|e| matches!(e, SessionEvent::Refreshed { .. }))
+        .await;
+    assert_eq!(
+        refreshed as u64, counters.refreshes,
+        "each refresh announced"
+    );
+    assert_eq!(
+        events
+            .count(|e| matches!(e, SessionEvent::Expired(_)))
+            .await,
+        0
     );
 }
 

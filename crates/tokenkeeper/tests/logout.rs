@@ -39,6 +39,7 @@ async fn offline_logout_is_finished_after_a_restart_exactly_once() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
     let store = Arc::new(MemoryStore::new());
     let first = client(&server, store.clone());
+    let events = EventLog::attach(&first);
     first.login(alice()).await.unwrap();
 
     server.pause().await;
@@ -47,6 +48,10 @@ async fn offline_logout_is_finished_after_a_restart_exactly_once() {
         first.state(),
         SessionState::LoggedOut,
         "local logout does not wait for the server"
+    );
+    assert_eq!(
+        events.events().await,
+        [SessionEvent::LoggedIn, SessionEvent::LoggedOut]
     );
     assert_eq!(store.get(SESSION_KEY), Err(StoreError::NotFound));
     assert!(
@@ -85,6 +90,7 @@ async fn a_new_login_never_resurrects_a_queued_token() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
     let store = Arc::new(MemoryStore::new());
     let client = client(&server, store.clone());
+    let events = EventLog::attach(&client);
     client.login(alice()).await.unwrap();
     server.pause().await;
     client.logout().await.unwrap();
@@ -109,6 +115,15 @@ async fn a_new_login_never_resurrects_a_queued_token() {
     );
     client.refresh().await.unwrap();
     assert_eq!(server.counters().reuse_detections, 0);
+    assert_eq!(
+        events.events().await,
+        [
+            SessionEvent::LoggedIn,
+            SessionEvent::LoggedOut,
+            SessionEvent::LoggedIn,
+            SessionEvent::Refreshed { generation: 3 }
+        ]
+    );
 }
 
 #[tokio::test]

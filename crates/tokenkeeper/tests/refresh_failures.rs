@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use tokenkeeper::SessionEvent::{LoggedIn, Refreshed};
 use tokenkeeper::clock::SystemClock;
 use tokenkeeper::refresh::RefreshBudget;
 use tokenkeeper::session::SessionRecord;
@@ -18,11 +19,16 @@ use tokenkeeper_testserver::{Endpoint, Fault};
 async fn server_errors_then_success_keep_the_session() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
     let client = client(&server, Arc::new(MemoryStore::new()));
+    let events = EventLog::attach(&client);
     client.login(alice()).await.unwrap();
     server.inject(Endpoint::Refresh, Fault::Status(500));
     server.inject(Endpoint::Refresh, Fault::Status(500));
 
     client.refresh().await.unwrap();
+    assert_eq!(
+        events.events().await,
+        [LoggedIn, Refreshed { generation: 2 }]
+    );
 
     let counters = server.counters();
     assert_eq!(counters.refresh_calls, 3);
@@ -38,10 +44,15 @@ async fn server_errors_then_success_keep_the_session() {
 async fn a_dropped_connection_is_retried() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
     let client = client(&server, Arc::new(MemoryStore::new()));
+    let events = EventLog::attach(&client);
     client.login(alice()).await.unwrap();
     server.inject(Endpoint::Refresh, Fault::DropConnection);
 
     client.refresh().await.unwrap();
+    assert_eq!(
+        events.events().await,
+        [LoggedIn, Refreshed { generation: 2 }]
+    );
 
     assert_eq!(server.counters().refresh_calls, 2);
     assert_eq!(client.state(), SessionState::LoggedIn);
@@ -51,6 +62,7 @@ async fn a_dropped_connection_is_retried() {
 async fn retry_after_is_honoured_and_a_long_one_gives_up_keeping_the_session() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
     let client = client(&server, Arc::new(MemoryStore::new()));
+    let events = EventLog::attach(&client);
     client.login(alice()).await.unwrap();
     server.inject(
         Endpoint::Refresh,
@@ -83,6 +95,11 @@ async fn retry_after_is_honoured_and_a_long_one_gives_up_keeping_the_session() {
     );
     assert!(error.is_transient());
     assert_eq!(client.state(), SessionState::LoggedIn);
+    assert_eq!(
+        events.events().await,
+        [LoggedIn, Refreshed { generation: 2 }],
+        "no Expired"
+    );
 }
 
 #[tokio::test]
