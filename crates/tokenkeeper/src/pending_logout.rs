@@ -3,7 +3,7 @@
 //! finished on a later start.
 
 use serde::{Deserialize, Serialize};
-use std::sync::Mutex;
+use zeroize::Zeroizing;
 
 use crate::client::PendingLogoutPolicy;
 use crate::clock::{UnixMillis, duration_millis};
@@ -26,20 +26,19 @@ struct QueueRecord {
 }
 
 /// The store-backed queue. Each change is a read-modify-write of one record
-/// under a lock, so concurrent logouts and flushes never lose an entry.
+/// committed with the store's compare-and-set, so concurrent logouts and
+/// flushes (from any client on the same store) never lose an entry.
 pub(crate) struct PendingLogoutQueue {
     key: String,
     policy: PendingLogoutPolicy,
-    lock: Mutex<()>,
 }
+
+/// A change that keeps losing the race this often is reported, not retried forever.
+const MAX_UPDATE_ATTEMPTS: usize = 64;
 
 impl PendingLogoutQueue {
     pub(crate) fn new(key: String, policy: PendingLogoutPolicy) -> Self {
-        Self {
-            key,
-            policy,
-            lock: Mutex::new(()),
-        }
+        Self { key, policy }
     }
 
     /// Adds a token; the oldest entries make room when the queue is full.
@@ -53,7 +52,7 @@ impl PendingLogoutQueue {
         self.update(store, |entries| {
             entries.push(PendingLogout {
                 id,
-                token,
+                token: token.clone(),
                 queued_at: now,
                 attempts: 0,
             });
@@ -67,8 +66,8 @@ impl PendingLogoutQueue {
         &self,
         store: &dyn SecureStore,
     ) -> Result<Vec<PendingLogout>, StoreError> {
-        let _guard = self.lock();
-        read(store, &self.key)
+        let stored = read_bytes(store, &self.key)?;
+        Ok(parse(stored.as_deref()))
     }
 
     pub(crate) fn remove(&self, store: &dyn SecureStore, id: u64) -> Result<(), StoreError> {
@@ -103,46 +102,70 @@ impl PendingLogoutQueue {
     fn update(
         &self,
         store: &dyn SecureStore,
-        change: impl FnOnce(&mut Vec<PendingLogout>),
+        mut change: impl FnMut(&mut Vec<PendingLogout>),
     ) -> Result<(), StoreError> {
-        let _guard = self.lock();
-        let mut entries = read(store, &self.key)?;
-        change(&mut entries);
-        if entries.is_empty() {
-            return store.delete(&self.key);
+        for _ in 0..MAX_UPDATE_ATTEMPTS {
+            let stored = read_bytes(store, &self.key)?;
+            let mut entries = parse(stored.as_deref());
+            change(&mut entries);
+            let new = match entries.is_empty() {
+                true => None,
+                false => Some(Zeroizing::new(encode(entries))),
+            };
+            let expected = stored.as_ref().map(|bytes| bytes.as_slice());
+            if store.compare_and_set(
+                &self.key,
+                expected,
+                new.as_ref().map(|bytes| bytes.as_slice()),
+            )? {
+                return Ok(());
+            }
         }
-        let record = QueueRecord {
-            schema_version: 1,
-            entries,
-        };
-        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(&record).unwrap_or_default());
-        store.set(&self.key, &bytes)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.lock
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        Err(StoreError::Other(
+            "the pending-logout queue kept changing under this update".into(),
+        ))
     }
 }
 
-/// A missing queue is an empty one; a corrupt one is reported and then
-/// replaced on the next write (its tokens cannot be read back anyway).
-fn read(store: &dyn SecureStore, key: &str) -> Result<Vec<PendingLogout>, StoreError> {
+fn encode(entries: Vec<PendingLogout>) -> Vec<u8> {
+    let record = QueueRecord {
+        schema_version: 1,
+        entries,
+    };
+    // Plain structs of strings and integers: serialising cannot fail.
+    serde_json::to_vec(&record).unwrap_or_default()
+}
+
+fn read_bytes(
+    store: &dyn SecureStore,
+    key: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
     match store.get(key) {
-        Ok(bytes) => match serde_json::from_slice::<QueueRecord>(&bytes) {
-            Ok(record) if record.schema_version == 1 => Ok(record.entries),
-            Ok(record) => Err(StoreError::Corrupt(format!(
-                "pending-logout queue has unknown schema version {}",
-                record.schema_version
-            ))),
-            Err(error) => {
-                tracing::warn!(error = %json_error::describe(&error), "pending-logout queue unreadable; dropping it");
-                Ok(Vec::new())
-            }
-        },
-        Err(StoreError::NotFound) => Ok(Vec::new()),
+        Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
+        Err(StoreError::NotFound) => Ok(None),
         Err(error) => Err(error),
+    }
+}
+
+/// A missing queue is an empty one; an unreadable one too: it is replaced on
+/// the next write (its tokens cannot be read back anyway).
+fn parse(stored: Option<&Vec<u8>>) -> Vec<PendingLogout> {
+    let Some(bytes) = stored else {
+        return Vec::new();
+    };
+    match serde_json::from_slice::<QueueRecord>(bytes) {
+        Ok(record) if record.schema_version == 1 => record.entries,
+        Ok(record) => {
+            tracing::warn!(
+                version = record.schema_version,
+                "pending-logout queue has an unknown schema version; replacing it"
+            );
+            Vec::new()
+        }
+        Err(error) => {
+            tracing::warn!(error = %json_error::describe(&error), "pending-logout queue unreadable; replacing it");
+            Vec::new()
+        }
     }
 }
 

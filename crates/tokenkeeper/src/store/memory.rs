@@ -52,6 +52,23 @@ impl SecureStore for MemoryStore {
         self.entries().remove(key);
         Ok(())
     }
+
+    fn compare_and_set(
+        &self,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, StoreError> {
+        let mut entries = self.entries();
+        if entries.get(key).map(|value| value.as_slice()) != expected {
+            return Ok(false);
+        }
+        match new {
+            Some(value) => entries.insert(key.to_owned(), Zeroizing::new(value.to_vec())),
+            None => entries.remove(key),
+        };
+        Ok(true)
+    }
 }
 
 #[cfg(test)]

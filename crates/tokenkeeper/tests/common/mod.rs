@@ -146,6 +146,16 @@ impl FaultyStore {
         self.unavailable.store(unavailable, Ordering::SeqCst);
     }
 
+    fn take_write_failure(&self) -> Result<(), StoreError> {
+        let failing = self
+            .failing_writes
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        match failing {
+            Ok(_) => Err(StoreError::Unavailable("injected write failure".into())),
+            Err(_) => Ok(()),
+        }
+    }
+
     fn check(&self) -> Result<(), StoreError> {
         if self.unavailable.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable("device locked".into()));
@@ -162,18 +172,24 @@ impl SecureStore for FaultyStore {
 
     fn set(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
         self.check()?;
-        let failing = self
-            .failing_writes
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
-        if failing.is_ok() {
-            return Err(StoreError::Unavailable("injected write failure".into()));
-        }
+        self.take_write_failure()?;
         self.inner.set(key, value)
     }
 
     fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.check()?;
         self.inner.delete(key)
+    }
+
+    fn compare_and_set(
+        &self,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, StoreError> {
+        self.check()?;
+        self.take_write_failure()?;
+        self.inner.compare_and_set(key, expected, new)
     }
 }
 

@@ -1,0 +1,1 @@
+//! Android Keystore backend (being written).

@@ -1,0 +1,1 @@
+//! Desktop keyring backend (being written).

@@ -1,0 +1,1 @@
+//! Apple Keychain backend (being written).
