@@ -66,8 +66,12 @@ impl PendingLogoutQueue {
         &self,
         store: &dyn SecureStore,
     ) -> Result<Vec<PendingLogout>, StoreError> {
-        let stored = read_bytes(store, &self.key)?;
-        Ok(parse(stored.as_deref()))
+        match read_bytes(store, &self.key) {
+            Ok(stored) => Ok(parse(stored.as_deref())),
+            // Nothing in it can be revoked; the next change replaces it.
+            Err(StoreError::Corrupt(_) | StoreError::KeyInvalidated(_)) => Ok(Vec::new()),
+            Err(error) => Err(error),
+        }
     }
 
     pub(crate) fn remove(&self, store: &dyn SecureStore, id: u64) -> Result<(), StoreError> {
@@ -105,7 +109,15 @@ impl PendingLogoutQueue {
         mut change: impl FnMut(&mut Vec<PendingLogout>),
     ) -> Result<(), StoreError> {
         for _ in 0..MAX_UPDATE_ATTEMPTS {
-            let stored = read_bytes(store, &self.key)?;
+            let stored = match read_bytes(store, &self.key) {
+                Err(StoreError::Corrupt(_) | StoreError::KeyInvalidated(_)) => {
+                    // Its tokens can never be read back: start a new queue.
+                    tracing::warn!("pending-logout queue cannot be decrypted; replacing it");
+                    store.delete(&self.key)?;
+                    continue;
+                }
+                stored => stored?,
+            };
             let mut entries = parse(stored.as_deref());
             change(&mut entries);
             let new = match entries.is_empty() {
@@ -224,6 +236,59 @@ mod tests {
         assert_eq!(q.entries(&store).unwrap().len(), 1);
         assert!(!q.is_spent(&entries[1], 60_000));
         assert!(q.is_spent(&entries[1], 60_001));
+    }
+
+    /// A store whose value under every key cannot be decrypted until deleted.
+    #[derive(Default)]
+    struct UndecryptableStore {
+        inner: MemoryStore,
+        key_lost: std::sync::atomic::AtomicBool,
+    }
+
+    impl SecureStore for UndecryptableStore {
+        fn get(&self, key: &str) -> Result<Vec<u8>, StoreError> {
+            if self.key_lost.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(StoreError::KeyInvalidated("lock screen changed".into()));
+            }
+            self.inner.get(key)
+        }
+        fn set(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+            self.inner.set(key, value)
+        }
+        fn delete(&self, key: &str) -> Result<(), StoreError> {
+            self.key_lost
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+            self.inner.delete(key)
+        }
+        fn compare_and_set(
+            &self,
+            key: &str,
+            expected: Option<&[u8]>,
+            new: Option<&[u8]>,
+        ) -> Result<bool, StoreError> {
+            self.get(key).map(drop).or_else(|error| match error {
+                StoreError::NotFound => Ok(()),
+                error => Err(error),
+            })?;
+            self.inner.compare_and_set(key, expected, new)
+        }
+    }
+
+    #[test]
+    fn an_undecryptable_queue_is_replaced_not_a_dead_end() {
+        let store = UndecryptableStore::default();
+        let q = queue(8, 3);
+        q.enqueue(&store, RefreshToken::new("lost"), 0).unwrap();
+        store
+            .key_lost
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        assert!(q.entries(&store).unwrap().is_empty());
+        q.enqueue(&store, RefreshToken::new("new"), 0).unwrap();
+        let entries = q.entries(&store).unwrap();
+        assert_eq!(
+            entries.iter().map(|e| e.token.expose()).collect::<Vec<_>>(),
+            ["new"]
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicBool;
 
 use tokio::sync::broadcast;
 
-use crate::clock::{Clock, ServerTime, SystemClock};
+use crate::clock::{Clock, ServerTime};
 use crate::error::AuthError;
 use crate::jwt::Claims;
 use crate::pending_logout::PendingLogoutQueue;
@@ -88,7 +88,12 @@ impl AuthClient {
     #[cfg(feature = "reqwest-transport")]
     pub fn with_defaults(config: AuthConfig, store: Arc<dyn SecureStore>) -> Self {
         let transport = Arc::new(crate::transport::ReqwestTransport::default());
-        Self::new(config, store, transport, Arc::new(SystemClock))
+        Self::new(
+            config,
+            store,
+            transport,
+            Arc::new(crate::clock::SystemClock),
+        )
     }
 
     /// Reads the stored session (call at start-up) and, in the background,
