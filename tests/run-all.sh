@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # The one test entry point (README's second command; .ci/run calls it).
-# Installs what it needs, starts the servers the tests need (in-process, on
-# 127.0.0.1), and runs every suite. Exit code is non-zero if anything fails.
+# Installs what it needs (Rust, a JDK, gnome-keyring + D-Bus), starts the
+# servers the tests need — the reference auth server in-process on 127.0.0.1,
+# a Secret Service in a private D-Bus session, a JVM inside the Android
+# Keystore tests — and runs every suite. Non-zero exit if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 section() { printf '\n== %s ==\n' "$*"; }
 
 source scripts/ensure-rust.sh
+source scripts/ensure-jdk.sh
 
 section "format"
 cargo fmt --all -- --check
 
-section "lint"
-cargo clippy --workspace --all-targets -- -D warnings
+section "lint (all features; and the core without the built-in transport)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+cargo clippy -p tokenkeeper --no-default-features --lib -- -D warnings
 
-section "Rust tests (core, reference server, demo)"
-cargo test --workspace
+section "Rust tests: core, storage backends, reference server"
+# All features: the Keychain logic (fake keychain), Android Keystore over JNI
+# (host JVM), desktop keyring (real Secret Service, started by the wrapper).
+scripts/with-secret-service.sh cargo test --workspace --all-features
 
 section "demo"
 cargo run -q -p tokenkeeper-demo
