@@ -24,6 +24,9 @@ section "Rust tests: core, storage backends, reference server"
 # (host JVM), desktop keyring (real Secret Service, started by the wrapper).
 scripts/with-secret-service.sh cargo test --workspace --all-features
 
+section "bindings: Kotlin and Swift generated from the FFI library"
+scripts/generate-bindings.sh debug
+
 section "demo"
 cargo run -q -p tokenkeeper-demo
 

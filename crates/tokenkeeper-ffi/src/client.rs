@@ -1,0 +1,170 @@
+//! The `AuthClient` object: one user session against one auth server. Every method
+//! forwards to [`tokenkeeper::AuthClient`]; async ones run on the crate's runtime.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokenkeeper::Credentials;
+use tokenkeeper::clock::SystemClock;
+use tokenkeeper::store::{MemoryStore, Serialized};
+
+use crate::error::TokenkeeperError;
+use crate::foreign::{ForeignStore, ForeignTransport, HttpTransport, SecureStore, SessionListener};
+use crate::listener::{self, Forwarding};
+use crate::runtime::{self, run};
+use crate::types::{
+    AuthConfig, Claims, FlushReport, HttpRequest, HttpResponse, LogoutOutcome, SessionState,
+};
+
+/// A logged-in (or not) user session. Safe to use from many threads at once; create
+/// one per server and account, at start-up, and call `restore()` first.
+#[derive(uniffi::Object)]
+pub struct AuthClient {
+    /// `None` only while being dropped (it is then released on the runtime).
+    core: Option<tokenkeeper::AuthClient>,
+    listener: Mutex<Option<Forwarding>>,
+}
+
+impl AuthClient {
+    fn wrap(core: tokenkeeper::AuthClient) -> Arc<Self> {
+        Arc::new(Self {
+            core: Some(core),
+            listener: Mutex::new(None),
+        })
+    }
+
+    fn core(&self) -> Result<tokenkeeper::AuthClient, TokenkeeperError> {
+        self.core.clone().ok_or_else(|| TokenkeeperError::Internal {
+            detail: "the client is being released".to_owned(),
+        })
+    }
+
+    fn listener_slot(&self) -> MutexGuard<'_, Option<Forwarding>> {
+        // The slot holds no invariant a panic could break.
+        self.listener
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for AuthClient {
+    fn drop(&mut self) {
+        // The foreign GC may drop this on any thread: stop the listener and release the
+        // core (timers, HTTP connection pool) on the runtime.
+        drop(self.listener_slot().take());
+        if let Some(core) = self.core.take() {
+            runtime::drop_on_runtime(core);
+        }
+    }
+}
+
+#[uniffi::export]
+impl AuthClient {
+    /// With the app's secure store and, optionally, its HTTP client (otherwise the
+    /// built-in one). The store needs no compare-and-set: the client serializes its writes.
+    #[uniffi::constructor]
+    pub fn new(
+        config: AuthConfig,
+        store: Arc<dyn SecureStore>,
+        transport: Option<Arc<dyn HttpTransport>>,
+    ) -> Result<Arc<Self>, TokenkeeperError> {
+        let config = tokenkeeper::AuthConfig::try_from(config)?;
+        let store = Arc::new(Serialized::new(ForeignStore(store)));
+        let _context = runtime::handle()?.enter();
+        let core = match transport {
+            Some(transport) => tokenkeeper::AuthClient::new(
+                config,
+                store,
+                Arc::new(ForeignTransport(transport)),
+                Arc::new(SystemClock),
+            ),
+            None => tokenkeeper::AuthClient::with_defaults(config, store),
+        };
+        Ok(Self::wrap(core))
+    }
+
+    /// With the built-in HTTP client and a store in memory only: the session does not
+    /// survive the process. For tests and demos.
+    #[uniffi::constructor]
+    pub fn in_memory(config: AuthConfig) -> Result<Arc<Self>, TokenkeeperError> {
+        let config = tokenkeeper::AuthConfig::try_from(config)?;
+        let _context = runtime::handle()?.enter();
+        let core = tokenkeeper::AuthClient::with_defaults(config, Arc::new(MemoryStore::new()));
+        Ok(Self::wrap(core))
+    }
+
+    /// Reads the stored session (call at start-up) and retries, in the background, any
+    /// revocation a previous logout could not finish.
+    pub async fn restore(&self) -> Result<SessionState, TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.restore().await?.into()) }).await
+    }
+
+    /// Logs in; replaces any current session (whose refresh token is then revoked).
+    pub async fn login(&self, username: String, password: String) -> Result<(), TokenkeeperError> {
+        let core = self.core()?;
+        let credentials = Credentials::new(username, password);
+        run(async move { Ok(core.login(credentials).await?) }).await
+    }
+
+    /// A valid access token, refreshed first if it is about to expire.
+    pub async fn access_token(&self) -> Result<String, TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.access_token().await?.expose().to_owned()) }).await
+    }
+
+    /// Claims of the current access token, when there is a session and the token is a JWT.
+    pub fn claims(&self) -> Result<Option<Claims>, TokenkeeperError> {
+        self.core()?.claims().map(Claims::from_core).transpose()
+    }
+
+    /// Sends a request with the bearer token (allowed origins only; others go out
+    /// unchanged). On 401 the session is refreshed once, shared with every other
+    /// caller, and the request retried once.
+    pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.send(request.into()).await?.into()) }).await
+    }
+
+    /// The request with the bearer token added when its origin is allowed, for apps that
+    /// send it with their own HTTP client.
+    pub async fn authorize(&self, request: HttpRequest) -> Result<HttpRequest, TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.authorize(request.into()).await?.into()) }).await
+    }
+
+    /// Refreshes now, whatever the token's remaining lifetime.
+    pub async fn refresh(&self) -> Result<(), TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.refresh().await?) }).await
+    }
+
+    /// Ends the session here first, then revokes it on the server; offline, the
+    /// revocation is queued durably and retried.
+    pub async fn logout(&self) -> Result<LogoutOutcome, TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.logout().await?.into()) }).await
+    }
+
+    /// Retries queued revocations now.
+    pub async fn flush_pending(&self) -> Result<FlushReport, TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.flush_pending().await?.into()) }).await
+    }
+
+    pub fn state(&self) -> Result<SessionState, TokenkeeperError> {
+        Ok(self.core()?.state().into())
+    }
+
+    /// Sends every session event from now on to `listener`, replacing any earlier one.
+    pub fn set_listener(&self, listener: Arc<dyn SessionListener>) -> Result<(), TokenkeeperError> {
+        let forwarding = listener::forward(self.core()?.subscribe(), listener)?;
+        *self.listener_slot() = Some(forwarding);
+        Ok(())
+    }
+
+    /// Stops sending events to the listener, if there is one.
+    pub fn remove_listener(&self) -> Result<(), TokenkeeperError> {
+        drop(self.listener_slot().take());
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! UniFFI bindings of [`tokenkeeper`] for Swift, Kotlin and React Native.
+//!
+//! A thin layer with no logic of its own: every type here converts to or from
+//! one of the core's, and every call forwards to [`tokenkeeper::AuthClient`].
+//!
+//! - [`client`]: the `AuthClient` object and its constructors.
+//! - [`types`]: records and enums crossing the boundary (config, claims, HTTP messages, state, events).
+//! - [`error`]: the one public error, mapped from [`tokenkeeper::AuthError`] in one place.
+//! - [`foreign`]: traits the app may implement (`SecureStore`, `HttpTransport`, `SessionListener`)
+//!   and their adapters to the core's traits.
+//! - [`runtime`]: the one process-wide tokio runtime every async call runs on.
+//!
+//! No exported function panics by design, and every one returns `Result`: in Swift a
+//! non-throwing call is made with `try!`, so a panic there would crash the app.
+
+// Nothing here may panic across the boundary.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+uniffi::setup_scaffolding!();
+
+pub mod client;
+pub mod error;
+pub mod foreign;
+mod listener;
+pub mod runtime;
+pub mod types;
+
+pub use client::AuthClient;
+pub use error::{HttpTransportError, SecureStoreError, TokenkeeperError};
+pub use foreign::{HttpTransport, SecureStore, SessionListener};
+pub use types::{
+    AuthConfig, Claims, ExpiryReason, FlushReport, HttpHeader, HttpMethod, HttpRequest,
+    HttpResponse, JsonEndpoints, LogoutOutcome, SessionEvent, SessionState,
+};
