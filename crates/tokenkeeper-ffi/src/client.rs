@@ -3,6 +3,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use zeroize::Zeroizing;
+
 use tokenkeeper::Credentials;
 use tokenkeeper::clock::SystemClock;
 use tokenkeeper::store::{MemoryStore, Serialized};
@@ -11,6 +13,7 @@ use crate::error::TokenkeeperError;
 use crate::foreign::{ForeignStore, ForeignTransport, HttpTransport, SecureStore, SessionListener};
 use crate::listener::{self, Forwarding};
 use crate::runtime::{self, run};
+use crate::transport;
 use crate::types::{
     AuthConfig, Claims, FlushReport, HttpRequest, HttpResponse, LogoutOutcome, SessionState,
 };
@@ -30,6 +33,22 @@ impl AuthClient {
             core: Some(core),
             listener: Mutex::new(None),
         })
+    }
+
+    fn build(
+        config: AuthConfig,
+        store: Arc<dyn tokenkeeper::store::SecureStore>,
+        transport: Option<Arc<dyn HttpTransport>>,
+    ) -> Result<Arc<Self>, TokenkeeperError> {
+        let config = tokenkeeper::AuthConfig::try_from(config)?;
+        // The built-in transport starts its connection pool on the runtime.
+        let _context = runtime::handle()?.enter();
+        let transport = match transport {
+            Some(transport) => Arc::new(ForeignTransport(transport)),
+            None => transport::built_in()?,
+        };
+        let core = tokenkeeper::AuthClient::new(config, store, transport, Arc::new(SystemClock));
+        Ok(Self::wrap(core))
     }
 
     fn core(&self) -> Result<tokenkeeper::AuthClient, TokenkeeperError> {
@@ -60,36 +79,29 @@ impl Drop for AuthClient {
 #[uniffi::export]
 impl AuthClient {
     /// With the app's secure store and, optionally, its HTTP client (otherwise the
-    /// built-in one). The store needs no compare-and-set: the client serializes its writes.
+    /// built-in one, when this build has it). The store needs no compare-and-set: the
+    /// client serializes its writes.
     #[uniffi::constructor]
     pub fn new(
         config: AuthConfig,
         store: Arc<dyn SecureStore>,
         transport: Option<Arc<dyn HttpTransport>>,
     ) -> Result<Arc<Self>, TokenkeeperError> {
-        let config = tokenkeeper::AuthConfig::try_from(config)?;
-        let store = Arc::new(Serialized::new(ForeignStore(store)));
-        let _context = runtime::handle()?.enter();
-        let core = match transport {
-            Some(transport) => tokenkeeper::AuthClient::new(
-                config,
-                store,
-                Arc::new(ForeignTransport(transport)),
-                Arc::new(SystemClock),
-            ),
-            None => tokenkeeper::AuthClient::with_defaults(config, store),
-        };
-        Ok(Self::wrap(core))
+        Self::build(
+            config,
+            Arc::new(Serialized::new(ForeignStore(store))),
+            transport,
+        )
     }
 
-    /// With the built-in HTTP client and a store in memory only: the session does not
-    /// survive the process. For tests and demos.
+    /// A store in memory only: the session does not survive the process. For tests
+    /// and demos.
     #[uniffi::constructor]
-    pub fn in_memory(config: AuthConfig) -> Result<Arc<Self>, TokenkeeperError> {
-        let config = tokenkeeper::AuthConfig::try_from(config)?;
-        let _context = runtime::handle()?.enter();
-        let core = tokenkeeper::AuthClient::with_defaults(config, Arc::new(MemoryStore::new()));
-        Ok(Self::wrap(core))
+    pub fn in_memory(
+        config: AuthConfig,
+        transport: Option<Arc<dyn HttpTransport>>,
+    ) -> Result<Arc<Self>, TokenkeeperError> {
+        Self::build(config, Arc::new(MemoryStore::new()), transport)
     }
 
     /// Reads the stored session (call at start-up) and retries, in the background, any
@@ -109,7 +121,36 @@ impl AuthClient {
     /// A valid access token, refreshed first if it is about to expire.
     pub async fn access_token(&self) -> Result<String, TokenkeeperError> {
         let core = self.core()?;
+        // A valid token needs no task on the runtime: answered on the caller's thread.
+        if let Some(token) = core.fresh_access_token() {
+            return Ok(token.expose().to_owned());
+        }
         run(async move { Ok(core.access_token().await?.expose().to_owned()) }).await
+    }
+
+    /// The current access token when it needs no refresh, without waiting; null/nil
+    /// otherwise (then call `access_token`). Cheap enough for every request.
+    pub fn fresh_access_token(&self) -> Result<Option<String>, TokenkeeperError> {
+        Ok(self
+            .core()?
+            .fresh_access_token()
+            .map(|token| token.expose().to_owned()))
+    }
+
+    /// The token to retry with after the server answered 401 to `rejected_token` (for
+    /// the app's own HTTP client, e.g. an OkHttp `Authenticator`). Refreshes only if
+    /// `rejected_token` is still current: concurrent 401s share one refresh.
+    pub async fn renew_after_rejection(
+        &self,
+        rejected_token: String,
+    ) -> Result<String, TokenkeeperError> {
+        let core = self.core()?;
+        let rejected_token = Zeroizing::new(rejected_token);
+        run(async move {
+            let renewed = core.renew_after_rejection(&rejected_token).await?;
+            Ok(renewed.expose().to_owned())
+        })
+        .await
     }
 
     /// Claims of the current access token, when there is a session and the token is a JWT.

@@ -99,6 +99,21 @@ impl From<SecureStoreError> for StoreError {
     }
 }
 
+/// For Rust stores offered through the foreign interface (the Android Keystore one).
+impl From<StoreError> for SecureStoreError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(detail) => Self::Unavailable { detail },
+            StoreError::Corrupt(detail) => Self::Corrupt { detail },
+            StoreError::KeyInvalidated(detail) => Self::KeyInvalidated { detail },
+            StoreError::NotFound => Self::Other {
+                detail: StoreError::NotFound.to_string(),
+            },
+            StoreError::Other(detail) => Self::Other { detail },
+        }
+    }
+}
+
 impl From<uniffi::UnexpectedUniFFICallbackError> for SecureStoreError {
     fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
         Self::Other {

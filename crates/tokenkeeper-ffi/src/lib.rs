@@ -8,7 +8,9 @@
 //! - [`error`]: the one public error, mapped from [`tokenkeeper::AuthError`] in one place.
 //! - [`foreign`]: traits the app may implement (`SecureStore`, `HttpTransport`, `SessionListener`)
 //!   and their adapters to the core's traits.
+//! - `android` (cargo feature `android`): the init call from Kotlin and the Keystore store.
 //! - [`runtime`]: the one process-wide tokio runtime every async call runs on.
+//! - `transport`: the built-in HTTP client (cargo feature `builtin-transport`, on by default).
 //!
 //! No exported function panics by design, and every one returns `Result`: in Swift a
 //! non-throwing call is made with `try!`, so a panic there would crash the app.
@@ -18,11 +20,14 @@
 
 uniffi::setup_scaffolding!();
 
+#[cfg(feature = "android")]
+pub mod android;
 pub mod client;
 pub mod error;
 pub mod foreign;
 mod listener;
 pub mod runtime;
+mod transport;
 pub mod types;
 
 pub use client::AuthClient;

@@ -53,7 +53,7 @@ fn get(url: String) -> HttpRequest {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_send_refresh_on_expiry_and_logout() {
     let server = server().await;
-    let client = AuthClient::in_memory(config(&server)).unwrap();
+    let client = AuthClient::in_memory(config(&server), None).unwrap();
     assert_eq!(client.restore().await.unwrap(), SessionState::LoggedOut);
 
     let (email, password) = alice();
@@ -97,7 +97,7 @@ async fn login_send_refresh_on_expiry_and_logout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_bad_config_are_typed_errors() {
     let server = server().await;
-    let client = AuthClient::in_memory(config(&server)).unwrap();
+    let client = AuthClient::in_memory(config(&server), None).unwrap();
     let (email, _) = alice();
     let error = client.login(email, "wrong".into()).await.unwrap_err();
     assert!(
@@ -108,7 +108,7 @@ async fn wrong_password_and_bad_config_are_typed_errors() {
     let mut insecure = config(&server);
     insecure.base_url = "http://auth.example.com".into();
     assert!(matches!(
-        AuthClient::in_memory(insecure),
+        AuthClient::in_memory(insecure, None),
         Err(TokenkeeperError::Config { .. })
     ));
 }
@@ -312,7 +312,7 @@ async fn next(events: &mut mpsc::UnboundedReceiver<SessionEvent>) -> Option<Sess
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listener_receives_events_until_removed_or_dropped() {
     let server = server().await;
-    let client = AuthClient::in_memory(config(&server)).unwrap();
+    let client = AuthClient::in_memory(config(&server), None).unwrap();
     let (sender, mut events) = mpsc::unbounded_channel();
     let dropped = Arc::new(AtomicBool::new(false));
     client

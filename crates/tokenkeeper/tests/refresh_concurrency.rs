@@ -136,3 +136,36 @@ async fn rotation_hammered_by_fifty_tasks_never_reuses_a_refresh_token() {
     );
     assert!(calls > 1_000, "the hammer hammered: {calls}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejections_of_one_token_cost_one_refresh_and_a_stale_rejection_none() {
+    let server = server_with_ttl(Duration::from_secs(300)).await;
+    let client = client(&server, Arc::new(MemoryStore::new()));
+    client.login(alice()).await.unwrap();
+    let rejected = client.fresh_access_token().unwrap().expose().to_owned();
+    server.expire_access_tokens();
+
+    let renewals = (0..100).map(|_| {
+        let client = client.clone();
+        let rejected = rejected.clone();
+        tokio::spawn(async move { client.renew_after_rejection(&rejected).await })
+    });
+    let renewed: Vec<String> = futures::future::join_all(renewals)
+        .await
+        .into_iter()
+        .map(|renewal| renewal.unwrap().unwrap().expose().to_owned())
+        .collect();
+    assert_eq!(server.counters().refreshes, 1);
+    assert!(
+        renewed
+            .iter()
+            .all(|token| *token == renewed[0] && *token != rejected)
+    );
+
+    // A 401 for the token that was already replaced gets the new one, no refresh.
+    let late = client.renew_after_rejection(&rejected).await.unwrap();
+    assert_eq!(late.expose(), renewed[0]);
+    assert_eq!(server.counters().refreshes, 1);
+    let response = client.send(api(&server, "/api/me")).await.unwrap();
+    assert_eq!(response.status, 200);
+}

@@ -127,6 +127,27 @@ impl AuthClient {
         Ok(tokens.access.clone())
     }
 
+    /// The current access token when it needs no refresh, without waiting or
+    /// I/O; `None` otherwise (call [`Self::access_token`] then). For callers
+    /// that cannot await cheaply, such as an HTTP interceptor on a foreign thread.
+    pub fn fresh_access_token(&self) -> Option<AccessToken> {
+        self.inner.fresh_access_token()
+    }
+
+    /// The access token to retry with after the server refused `rejected`
+    /// (a 401 seen by the app's own HTTP client). Refreshes only when
+    /// `rejected` is still the current token — so any number of concurrent
+    /// 401s for one token cost one refresh — and otherwise returns the token
+    /// that already replaced it.
+    pub async fn renew_after_rejection(&self, rejected: &str) -> Result<AccessToken, AuthError> {
+        let current = self.inner.current()?;
+        if current.access.expose() != rejected || current.refresh.is_none() {
+            return self.access_token().await;
+        }
+        let renewed = self.inner.refresh_from(current.generation).await?;
+        Ok(renewed.access.clone())
+    }
+
     /// Claims of the current access token, when it is a JWT.
     pub fn claims(&self) -> Option<Claims> {
         self.inner.cell.active().and_then(|set| set.claims.clone())
