@@ -1,7 +1,7 @@
 //! The `AuthClient` object: one user session against one auth server. Every method
 //! forwards to [`tokenkeeper::AuthClient`]; async ones run on the crate's runtime.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use zeroize::Zeroizing;
 
@@ -22,15 +22,15 @@ use crate::types::{
 /// one per server and account, at start-up, and call `restore()` first.
 #[derive(uniffi::Object)]
 pub struct AuthClient {
-    /// `None` only while being dropped (it is then released on the runtime).
-    core: Option<tokenkeeper::AuthClient>,
+    /// `None` once shut down (or while being dropped).
+    core: RwLock<Option<tokenkeeper::AuthClient>>,
     listener: Mutex<Option<Forwarding>>,
 }
 
 impl AuthClient {
     fn wrap(core: tokenkeeper::AuthClient) -> Arc<Self> {
         Arc::new(Self {
-            core: Some(core),
+            core: RwLock::new(Some(core)),
             listener: Mutex::new(None),
         })
     }
@@ -52,27 +52,35 @@ impl AuthClient {
     }
 
     fn core(&self) -> Result<tokenkeeper::AuthClient, TokenkeeperError> {
-        self.core.clone().ok_or_else(|| TokenkeeperError::Internal {
-            detail: "the client is being released".to_owned(),
+        // The slots hold no invariant a panic could break: poisoning is ignored.
+        let core = self.core.read().unwrap_or_else(PoisonError::into_inner);
+        core.clone().ok_or_else(|| TokenkeeperError::Closed {
+            detail: "the client was shut down".to_owned(),
         })
     }
 
     fn listener_slot(&self) -> MutexGuard<'_, Option<Forwarding>> {
-        // The slot holds no invariant a panic could break.
-        self.listener
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.listener.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stops the listener and releases the core (timers, HTTP connection pool) on the
+    /// runtime: the foreign GC may get here on any thread.
+    fn release(&self) {
+        drop(self.listener_slot().take());
+        let core = self
+            .core
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(core) = core {
+            runtime::drop_on_runtime(core);
+        }
     }
 }
 
 impl Drop for AuthClient {
     fn drop(&mut self) {
-        // The foreign GC may drop this on any thread: stop the listener and release the
-        // core (timers, HTTP connection pool) on the runtime.
-        drop(self.listener_slot().take());
-        if let Some(core) = self.core.take() {
-            runtime::drop_on_runtime(core);
-        }
+        self.release();
     }
 }
 
@@ -194,6 +202,19 @@ impl AuthClient {
 
     pub fn state(&self) -> Result<SessionState, TokenkeeperError> {
         Ok(self.core()?.state().into())
+    }
+
+    /// Whether requests to `url` get the bearer token: its origin is the server's or
+    /// one of `allowed_origins`.
+    pub fn sends_token_to(&self, url: String) -> Result<bool, TokenkeeperError> {
+        Ok(self.core()?.sends_token_to(&url))
+    }
+
+    /// Releases the session's resources now; every later call fails with `Closed`. The
+    /// stored session stays (this is not a logout). Calls in flight finish.
+    pub fn shutdown(&self) -> Result<(), TokenkeeperError> {
+        self.release();
+        Ok(())
     }
 
     /// Sends every session event from now on to `listener`, replacing any earlier one.

@@ -37,6 +37,9 @@ pub enum TokenkeeperError {
     Config { detail: String },
     #[error("{detail}")]
     RefreshBudgetExhausted { retry_in_secs: u64, detail: String },
+    /// The client was shut down; make a new one.
+    #[error("{detail}")]
+    Closed { detail: String },
     /// A bug, or an exception thrown by a foreign callback that did not declare it.
     #[error("{detail}")]
     Internal { detail: String },

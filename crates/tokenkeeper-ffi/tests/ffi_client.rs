@@ -356,3 +356,58 @@ async fn listener_receives_events_until_removed_or_dropped() {
     }
     assert!(dropped.load(Ordering::SeqCst), "the listener was released");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helpers_for_the_apps_own_http_client() {
+    let server = server().await;
+    let client = AuthClient::in_memory(config(&server), None).unwrap();
+    assert_eq!(client.fresh_access_token().unwrap(), None, "no session yet");
+    let (email, password) = alice();
+    client.login(email, password).await.unwrap();
+
+    assert!(client.sends_token_to(server.url("/api/me")).unwrap());
+    assert!(
+        !client
+            .sends_token_to("https://elsewhere.example.com/".into())
+            .unwrap()
+    );
+    assert!(!client.sends_token_to("not a url".into()).unwrap());
+
+    let rejected = client.fresh_access_token().unwrap().expect("a fresh token");
+    server.expire_access_tokens();
+    let renewed = client
+        .renew_after_rejection(rejected.clone())
+        .await
+        .unwrap();
+    assert_ne!(renewed, rejected);
+    assert_eq!(
+        client.renew_after_rejection(rejected).await.unwrap(),
+        renewed
+    );
+    assert_eq!(
+        server.counters().refreshes,
+        1,
+        "a stale rejection refreshes nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shut_down_client_answers_closed_and_keeps_the_stored_session() {
+    let server = server().await;
+    let store = Arc::new(MapStore::default());
+    let client = AuthClient::new(config(&server), store.clone(), None).unwrap();
+    let (email, password) = alice();
+    client.login(email, password).await.unwrap();
+
+    client.shutdown().unwrap();
+    client.shutdown().unwrap();
+    assert!(matches!(
+        client.state(),
+        Err(TokenkeeperError::Closed { .. })
+    ));
+    assert!(matches!(
+        client.access_token().await,
+        Err(TokenkeeperError::Closed { .. })
+    ));
+    assert!(store.has(SESSION_KEY), "shutting down is not logging out");
+}

@@ -148,6 +148,11 @@ impl AuthClient {
         Ok(renewed.access.clone())
     }
 
+    /// Whether requests to `url` get the bearer token (its origin is allowed).
+    pub fn sends_token_to(&self, url: &str) -> bool {
+        self.inner.config.origins.allows(url)
+    }
+
     /// Claims of the current access token, when it is a JWT.
     pub fn claims(&self) -> Option<Claims> {
         self.inner.cell.active().and_then(|set| set.claims.clone())
