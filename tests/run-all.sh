@@ -27,6 +27,12 @@ scripts/with-secret-service.sh cargo test --workspace --all-features
 section "bindings: Kotlin and Swift generated from the FFI library"
 scripts/generate-bindings.sh debug
 
+section "Kotlin on the JVM: generated bindings + Kotlin layer + OkHttp, against the host library"
+tests/kotlin.sh
+
+section "Android build script: prerequisite checks; shellcheck"
+tests/build-android-prereqs.sh
+
 section "demo"
 cargo run -q -p tokenkeeper-demo
 
