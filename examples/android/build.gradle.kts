@@ -1,0 +1,6 @@
+// Same versions as bindings/kotlin/build.gradle.kts (one composite build).
+plugins {
+    id("com.android.application") version "8.7.3" apply false
+    id("org.jetbrains.kotlin.android") version "2.2.21" apply false
+    id("org.jetbrains.kotlin.plugin.compose") version "2.2.21" apply false
+}
