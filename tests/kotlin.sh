@@ -22,6 +22,7 @@ fi
 scripts/generate-bindings.sh debug >/dev/null
 cargo build -q -p tokenkeeper-testserver
 
+rm -rf bindings/kotlin/jvm/target/surefire-reports
 mvn -B -q -Dstyle.color=never -f bindings/kotlin/jvm/pom.xml test \
   -Dtokenkeeper.generated="$target_dir/bindings/kotlin" \
   -Dtokenkeeper.libdir="$target_dir/debug" \

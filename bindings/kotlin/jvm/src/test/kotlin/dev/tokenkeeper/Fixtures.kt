@@ -4,8 +4,10 @@ import dev.tokenkeeper.ffi.SecureStore
 import dev.tokenkeeper.okhttp.TokenKeeperAuthenticator
 import dev.tokenkeeper.okhttp.TokenKeeperInterceptor
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
@@ -27,9 +29,25 @@ fun authorisedHttp(keeper: TokenKeeper): OkHttpClient = OkHttpClient.Builder()
 fun OkHttpClient.statusOf(url: String): Int =
     newCall(Request.Builder().url(url).build()).execute().use { it.code }
 
-/** [count] coroutines, each making one blocking call on the IO dispatcher; their statuses. */
+/**
+ * [count] coroutines, each on its own thread making one blocking call, all released at
+ * once (so the calls really overlap); their statuses.
+ */
+@OptIn(ExperimentalCoroutinesApi::class)
 suspend fun concurrentStatuses(count: Int, call: () -> Int): List<Int> = coroutineScope {
-    (1..count).map { async(Dispatchers.IO) { call() } }.awaitAll()
+    val ready = CountDownLatch(count)
+    val start = CountDownLatch(1)
+    val threads = Dispatchers.IO.limitedParallelism(count)
+    val calls = (1..count).map {
+        async(threads) {
+            ready.countDown()
+            start.await()
+            call()
+        }
+    }
+    onIo { ready.await() }
+    start.countDown()
+    calls.awaitAll()
 }
 
 /** Waits until the session's access token has expired by its own `exp`. */
