@@ -59,9 +59,11 @@ rm -rf "$jni"
 # segments are 4 KiB-aligned fails to load (Google Play requires 16 KiB for apps targeting
 # Android 15+). NDK r28+ links that way by default, older NDKs do not: say it explicitly.
 # Set for this command only, so the host build below keeps its own flags and cache.
+# `rustc --crate-type cdylib`, not `build`: with the crate's other types (lib for Rust
+# tests) in the same build, rustc skips LTO: 0.8 MB more per ABI (BENCHMARKS.md).
 RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384" \
   cargo ndk --platform "$min_sdk" -t arm64-v8a -t armeabi-v7a -t x86_64 -t x86 -o "$jni" \
-  build -p tokenkeeper-ffi --release --features android
+  rustc -p tokenkeeper-ffi --release --features android --lib --crate-type cdylib
 for so in "$jni"/*/libtokenkeeper_ffi.so; do
   # Only .symtab goes: JNI and JNA find their functions in the dynamic symbol table.
   "$ndk_bin/llvm-strip" --strip-unneeded "$so"

@@ -18,7 +18,8 @@ done
 out=target/ios
 rm -rf "$out" && mkdir -p "$out"
 for target in "${targets[@]}"; do
-  cargo build -p tokenkeeper-ffi --release --target "$target"
+  # Only the staticlib: built alongside the lib crate type, rustc skips LTO (BENCHMARKS.md).
+  cargo rustc -p tokenkeeper-ffi --release --target "$target" --lib --crate-type staticlib
 done
 # Bindings come from an unstripped library (UniFFI reads its metadata symbols).
 cargo run -p uniffi-bindgen -- generate "target/aarch64-apple-ios/release/libtokenkeeper_ffi.a" \

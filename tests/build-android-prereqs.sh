@@ -178,7 +178,7 @@ case "$(uname -s)" in
   *) host_lib=libtokenkeeper_ffi.so ;;
 esac
 jni=bindings/kotlin/android/src/main/jniLibs
-ndk_build="cargo ndk --platform 24 -t arm64-v8a -t armeabi-v7a -t x86_64 -t x86 -o $jni build -p tokenkeeper-ffi --release --features android"
+ndk_build="cargo ndk --platform 24 -t arm64-v8a -t armeabi-v7a -t x86_64 -t x86 -o $jni rustc -p tokenkeeper-ffi --release --features android --lib --crate-type cdylib"
 build_steps=(
   # The page-size flag reaches the Android build only, and cargo-ndk gets the NDK found.
   "$ndk_build | RUSTFLAGS= -C link-arg=-Wl,-z,max-page-size=16384 | ANDROID_NDK_HOME=$tmp/case-all/ndk"

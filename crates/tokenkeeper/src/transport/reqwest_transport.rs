@@ -13,6 +13,9 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// `timeout` bounds a whole request; `connect_timeout` the TCP+TLS set-up.
     pub fn new(timeout: Duration, connect_timeout: Duration) -> Result<Self, TransportError> {
+        // reqwest is built without a crypto provider (ring is smaller than its aws-lc-rs:
+        // see the workspace Cargo.toml). Err means the process already has one: keep it.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(connect_timeout)
