@@ -3,6 +3,9 @@
 #
 #   scripts/generate-bindings.sh [debug|release]     (default: debug)
 #
+# TOKENKEEPER_FFI_FEATURES: extra cargo features of tokenkeeper-ffi for the library
+# (e.g. jni-fast-path for the Kotlin suite); the bindings do not depend on them.
+#
 # Output: target/bindings/kotlin and target/bindings/swift. Bindings are generated from
 # the unstripped library (UniFFI reads its metadata symbols; a stripped one yields "No
 # UniFFI metadata found"): strip copies only after this step. Settings (Kotlin package,
@@ -26,6 +29,9 @@ case "$(uname -s)" in
   *) lib_name="libtokenkeeper_ffi.so" ;;
 esac
 
+if [[ -n "${TOKENKEEPER_FFI_FEATURES:-}" ]]; then
+  cargo_flags+=(--features "$TOKENKEEPER_FFI_FEATURES")
+fi
 cargo build -p tokenkeeper-ffi "${cargo_flags[@]}"
 # The generator itself is a host tool: always the quick debug build.
 cargo build -p uniffi-bindgen

@@ -19,7 +19,7 @@ if ! command -v mvn >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq maven >/dev/null
 fi
 
-scripts/generate-bindings.sh debug >/dev/null
+TOKENKEEPER_FFI_FEATURES=jni-fast-path scripts/generate-bindings.sh debug >/dev/null
 cargo build -q -p tokenkeeper-testserver
 
 rm -rf bindings/kotlin/jvm/target/surefire-reports

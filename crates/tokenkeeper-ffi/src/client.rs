@@ -10,6 +10,7 @@ use tokenkeeper::clock::SystemClock;
 use tokenkeeper::store::{MemoryStore, Serialized};
 
 use crate::error::TokenkeeperError;
+use crate::fast_path;
 use crate::foreign::{ForeignStore, ForeignTransport, HttpTransport, SecureStore, SessionListener};
 use crate::listener::{self, Forwarding};
 use crate::runtime::{self, run};
@@ -25,13 +26,16 @@ pub struct AuthClient {
     /// `None` once shut down (or while being dropped).
     core: RwLock<Option<tokenkeeper::AuthClient>>,
     listener: Mutex<Option<Forwarding>>,
+    /// Its id for the Kotlin JNI fast path, when this build has one.
+    fast_path_id: Option<u64>,
 }
 
 impl AuthClient {
     fn wrap(core: tokenkeeper::AuthClient) -> Arc<Self> {
-        Arc::new(Self {
+        Arc::new_cyclic(|this| Self {
             core: RwLock::new(Some(core)),
             listener: Mutex::new(None),
+            fast_path_id: fast_path::register(this),
         })
     }
 
@@ -66,6 +70,9 @@ impl AuthClient {
     /// Stops the listener and releases the core (timers, HTTP connection pool) on the
     /// runtime: the foreign GC may get here on any thread.
     fn release(&self) {
+        if let Some(id) = self.fast_path_id {
+            fast_path::unregister(id);
+        }
         drop(self.listener_slot().take());
         let core = self
             .core
@@ -202,6 +209,12 @@ impl AuthClient {
 
     pub fn state(&self) -> Result<SessionState, TokenkeeperError> {
         Ok(self.core()?.state().into())
+    }
+
+    /// The id under which the Kotlin layer reads `fresh_access_token` over plain JNI
+    /// (`NativeFastPath`); null when this build has no fast path.
+    pub fn jni_fast_path_id(&self) -> Result<Option<u64>, TokenkeeperError> {
+        Ok(self.fast_path_id)
     }
 
     /// Whether requests to `url` get the bearer token: its origin is the server's or

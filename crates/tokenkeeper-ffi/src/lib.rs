@@ -9,6 +9,8 @@
 //! - [`foreign`]: traits the app may implement (`SecureStore`, `HttpTransport`, `SessionListener`)
 //!   and their adapters to the core's traits.
 //! - `android` (cargo feature `android`): the init call from Kotlin and the Keystore store.
+//! - `jni_fast_path` (cargo feature `jni-fast-path`): `freshAccessToken()` for Kotlin as
+//!   a plain JNI call, past JNA's per-call cost.
 //! - [`runtime`]: the one process-wide tokio runtime every async call runs on.
 //! - `transport`: the built-in HTTP client (cargo feature `builtin-transport`, on by default).
 //!
@@ -24,7 +26,10 @@ uniffi::setup_scaffolding!();
 pub mod android;
 pub mod client;
 pub mod error;
+mod fast_path;
 pub mod foreign;
+#[cfg(feature = "jni-fast-path")]
+mod jni_fast_path;
 mod listener;
 pub mod runtime;
 mod transport;

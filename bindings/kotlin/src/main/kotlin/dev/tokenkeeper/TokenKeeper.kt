@@ -32,6 +32,8 @@ import kotlinx.coroutines.flow.asStateFlow
  * The library holds this object (it forwards session events to [state]) until [close].
  */
 class TokenKeeper private constructor(private val client: AuthClient) : AutoCloseable {
+    /** Set when the library has the JNI fast path for [freshAccessToken]. */
+    internal val fastPathId: Long? = client.jniFastPathId()?.toLong()?.takeIf { NativeFastPath.available }
     private val mutableState = MutableStateFlow(client.state())
     private val mutableEvents = MutableSharedFlow<SessionEvent>(
         extraBufferCapacity = EVENT_BUFFER,
@@ -55,10 +57,11 @@ class TokenKeeper private constructor(private val client: AuthClient) : AutoClos
     suspend fun login(username: String, password: String) = publishing { client.login(username, password) }
 
     /** A valid access token, refreshed first when it is about to expire. */
-    suspend fun accessToken(): String = client.freshAccessToken() ?: client.accessToken()
+    suspend fun accessToken(): String = freshAccessToken() ?: client.accessToken()
 
     /** The access token if it needs no refresh, without suspending; else null. */
-    fun freshAccessToken(): String? = client.freshAccessToken()
+    fun freshAccessToken(): String? =
+        fastPathId?.let { NativeFastPath.freshAccessToken(it) } ?: client.freshAccessToken()
 
     /**
      * The token to retry with after the server answered 401 to [rejectedToken]. Any

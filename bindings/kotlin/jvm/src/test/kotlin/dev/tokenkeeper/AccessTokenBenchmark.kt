@@ -31,6 +31,10 @@ fun main() {
                 measure("`runBlocking { TokenKeeper.accessToken() }` per call") { calls ->
                     repeat(calls) { runBlocking { keeper.accessToken() } }
                 }
+                // The floor: a sync call that returns a small enum through a RustBuffer.
+                measure("floor: generated `AuthClient.state()` (plain call)") { calls ->
+                    repeat(calls) { raw.state() }
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.tokenkeeper.ffi.TokenkeeperException
 import dev.tokenkeeper.okhttp.TokenUnavailableException
 import kotlin.test.assertEquals
 import kotlin.test.assertIs
+import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.flow.first
@@ -33,6 +34,8 @@ class SessionTest {
             keeper.login(server.username, server.password)
             assertEquals(SessionState.LoggedIn, keeper.state.value)
             assertEquals("user-1", keeper.claims()?.sub)
+            assertNotNull(keeper.fastPathId, "the JNI fast path is in use")
+            assertEquals(keeper.accessToken(), keeper.freshAccessToken())
             val http = authorisedHttp(keeper)
             assertEquals(200, onIo { http.statusOf(server.url("/api/me")) })
 
