@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
-TOKENKEEPER_FFI_FEATURES=jni-fast-path scripts/generate-bindings.sh release >/dev/null
+TOKENKEEPER_FFI_FEATURES=android scripts/generate-bindings.sh release >/dev/null
 cargo build -q --release -p tokenkeeper-testserver
 properties=(
   -Dtokenkeeper.generated="$target_dir/bindings/kotlin"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Kotlin/JVM suite: the hand-written Kotlin layer and the generated bindings,
 # compiled by Maven (kotlin-maven-plugin) and tested with JUnit 5 against the host
-# cdylib (debug build) and the reference server, which each test starts on 127.0.0.1.
+# cdylib (debug build, features android = Keystore init + JNI fast path) and the reference
+# server, which each test starts on 127.0.0.1.
 #
 #   tests/kotlin.sh [extra mvn arguments]     e.g. -Dtest=SessionTest
 #
@@ -19,7 +20,7 @@ if ! command -v mvn >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq maven >/dev/null
 fi
 
-TOKENKEEPER_FFI_FEATURES=jni-fast-path scripts/generate-bindings.sh debug >/dev/null
+TOKENKEEPER_FFI_FEATURES=android scripts/generate-bindings.sh debug >/dev/null
 cargo build -q -p tokenkeeper-testserver
 
 rm -rf bindings/kotlin/jvm/target/surefire-reports

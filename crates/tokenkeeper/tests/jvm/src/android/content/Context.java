@@ -1,5 +1,6 @@
-// Test stand-in for android.content.Context: only getNoBackupFilesDir(),
-// which tokenkeeper calls to find where its ciphertext files live.
+// Test stand-in for android.content.Context: getNoBackupFilesDir(), which
+// tokenkeeper calls to find where its ciphertext files live, and
+// getApplicationContext(), which TokenKeeperAndroid.init hands over.
 package android.content;
 
 import java.io.File;
@@ -9,6 +10,10 @@ public class Context {
 
     public Context(File noBackupFilesDir) {
         this.noBackupFilesDir = noBackupFilesDir;
+    }
+
+    public Context getApplicationContext() {
+        return this;
     }
 
     public File getNoBackupFilesDir() {
