@@ -86,7 +86,9 @@ async fn no_token_or_password_in_trace_logs_or_debug_output() {
     );
     let (email, password) = TestServerConfig::default().users.remove(0);
 
-    let wrong = client.login(Credentials::new(email.clone(), "wrong horse".to_owned())).await;
+    let wrong = client
+        .login(Credentials::new(email.clone(), "wrong horse".to_owned()))
+        .await;
     tracing::info!("wrong password: {wrong:?}");
     client.login(alice()).await.unwrap();
     tracing::info!("client: {client:?}, claims: {:?}", client.claims());
@@ -107,7 +109,10 @@ async fn no_token_or_password_in_trace_logs_or_debug_output() {
     server.inject(Endpoint::Logout, Fault::Status(503));
     server.inject(Endpoint::Logout, Fault::Status(503));
     let outcome = client.logout().await.unwrap();
-    tracing::info!("logout: {outcome:?}, flush: {:?}", client.flush_pending().await);
+    tracing::info!(
+        "logout: {outcome:?}, flush: {:?}",
+        client.flush_pending().await
+    );
     assert!(server.counters().refreshes >= 2);
 
     let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -116,10 +121,16 @@ async fn no_token_or_password_in_trace_logs_or_debug_output() {
         "trace logging of our crates was captured"
     );
     let mut secrets = transport.tokens.lock().unwrap().clone();
-    assert!(secrets.len() >= 6, "tokens of login and refreshes were seen");
+    assert!(
+        secrets.len() >= 6,
+        "tokens of login and refreshes were seen"
+    );
     secrets.push(password);
     for secret in &secrets {
-        assert!(!logged.contains(secret.as_str()), "a secret reached the log");
+        assert!(
+            !logged.contains(secret.as_str()),
+            "a secret reached the log"
+        );
         // Half a token is as bad (a log line cut in two, a JWT's signature part).
         let half = &secret[secret.len() / 2..];
         assert!(!logged.contains(half), "part of a secret reached the log");
