@@ -15,9 +15,10 @@ source scripts/ensure-jdk.sh
 section "format"
 cargo fmt --all -- --check
 
-section "lint (all features; and the core without the built-in transport)"
+section "lint (all features; and the core and FFI library without the built-in transport)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo clippy -p tokenkeeper --no-default-features --lib -- -D warnings
+cargo clippy -p tokenkeeper-ffi --no-default-features --lib -- -D warnings
 
 section "Rust tests: core, storage backends, reference server"
 # All features: the Keychain logic (fake keychain), Android Keystore over JNI
