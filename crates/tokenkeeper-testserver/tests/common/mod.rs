@@ -21,6 +21,8 @@ pub async fn start_with(config: TestServerConfig) -> TestServer {
 
 /// A fresh client (fresh connection pool) with a timeout so a hang fails fast.
 pub fn client() -> reqwest::Client {
+    // Err: already installed by an earlier test.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
