@@ -10,7 +10,7 @@ source scripts/ensure-rust.sh
 timing=(--warm-up-time 3 --measurement-time 10)
 [ "${1:-}" = "--quick" ] && timing=(--warm-up-time 1 --measurement-time 2)
 
-for bench in jwt client concurrent_expiry; do
+for bench in jwt client concurrent_expiry restore; do
   cargo bench -q -p tokenkeeper --bench "$bench" -- "${timing[@]}" >&2
 done
 
@@ -39,6 +39,7 @@ rows = [
     "access_token/cached_session", "access_token/decode_validate_per_call",
     "access_token_floor/token_clone_and_drop", "access_token_floor/clock_read",
     "concurrent_expiry/1000_sends_one_refresh",
+    "restore/cold_start_to_first_token",
 ]
 for row in rows:
     print(f"| {row} | {show(median_ns(row))} |")

@@ -6,27 +6,13 @@ mod common;
 use std::hint::black_box;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use common::{AUDIENCE, ISSUER, typical_token};
+use common::{AUDIENCE, ISSUER, NoNetwork, typical_token};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::FutureExt;
 use tokenkeeper::clock::{Clock, SystemClock};
 use tokenkeeper::jwt::{Validation, decode_unverified};
 use tokenkeeper::store::MemoryStore;
-use tokenkeeper::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 use tokenkeeper::{AccessToken, AuthClient, AuthConfig, TokenResponse};
-
-/// The hot path never touches the network; this proves it.
-struct NoNetwork;
-
-#[async_trait]
-impl HttpTransport for NoNetwork {
-    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
-        Err(TransportError::Connect(
-            "the benchmark has no network".into(),
-        ))
-    }
-}
 
 fn access_token_hot_path(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,8 +1,24 @@
 //! The token every benchmark measures: RS256-shaped, with the claims a
-//! typical identity provider issues, valid for an hour from `issued_at`.
+//! typical identity provider issues, valid for an hour from `issued_at`; and a
+//! transport for benchmarks that must not touch the network.
+#![allow(dead_code)] // each benchmark uses a different part
 
+use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use tokenkeeper::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+
+/// The paths measured never touch the network; this proves it.
+pub struct NoNetwork;
+
+#[async_trait]
+impl HttpTransport for NoNetwork {
+    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
+        Err(TransportError::Connect(
+            "the benchmark has no network".into(),
+        ))
+    }
+}
 
 pub const ISSUER: &str = "https://auth.example.com/";
 pub const AUDIENCE: &str = "https://api.example.com";
