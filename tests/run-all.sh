@@ -25,6 +25,9 @@ section "Rust tests: core, storage backends, reference server"
 # (host JVM), desktop keyring (real Secret Service, started by the wrapper).
 scripts/with-secret-service.sh cargo test --workspace --all-features
 
+section "fuzz: 60 s per target where a nightly toolchain is present (stable: corpus replayed above)"
+scripts/fuzz.sh 60
+
 section "bindings: Kotlin and Swift generated from the FFI library"
 scripts/generate-bindings.sh debug
 
