@@ -28,6 +28,9 @@ scripts/with-secret-service.sh cargo test --workspace --all-features
 section "fuzz: 60 s per target where a nightly toolchain is present (stable: corpus replayed above)"
 scripts/fuzz.sh 60
 
+section "leaks: the FFI suite under LeakSanitizer (nightly only)"
+scripts/leak-check.sh
+
 section "bindings: Kotlin and Swift generated from the FFI library"
 scripts/generate-bindings.sh debug
 
