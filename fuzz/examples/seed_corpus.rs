@@ -98,30 +98,16 @@ async fn seed_from_server(corpus: &Corpus, alg: SigningAlg, name: &str) {
     );
 
     let refresh_token = store_refresh_token(&store.get(SESSION_KEY).unwrap());
-    let refreshed = http
-        .send(post(
-            "/auth/refresh",
-            format!(r#"{{"refresh_token":"{refresh_token}"}}"#),
-        ))
-        .await
-        .unwrap();
-    corpus.write(
-        "token_response",
-        &format!("{name}-refresh.json"),
-        &refreshed.body,
-    );
-    let reused = http
-        .send(post(
-            "/auth/refresh",
-            format!(r#"{{"refresh_token":"{refresh_token}"}}"#),
-        ))
-        .await
-        .unwrap();
-    corpus.write(
-        "token_response",
-        &format!("{name}-refresh-reused.json"),
-        &reused.body,
-    );
+    // The same refresh token twice: a rotation, then the reuse the server refuses.
+    for seed in ["refresh", "refresh-reused"] {
+        let body = format!(r#"{{"refresh_token":"{refresh_token}"}}"#);
+        let response = http.send(post("/auth/refresh", body)).await.unwrap();
+        corpus.write(
+            "token_response",
+            &format!("{name}-{seed}.json"),
+            &response.body,
+        );
+    }
 }
 
 /// The refresh token inside a stored record (its JSON field).
