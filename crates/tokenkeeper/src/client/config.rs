@@ -4,7 +4,8 @@ use url::Url;
 
 use super::origins::{AllowedOrigins, require_secure};
 use crate::error::AuthError;
-use crate::jwt::Validation;
+use crate::jwt::verify::{KeySet, KeySource, RemoteJwks};
+use crate::jwt::{Algorithm, Validation};
 use crate::refresh::{RefreshBudget, RetryPolicy};
 use crate::server::ServerProfile;
 
@@ -19,8 +20,10 @@ pub struct AuthConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: RefreshBudget,
     pub(crate) pending_logout: PendingLogoutPolicy,
+    pub(crate) keys: Option<KeySource>,
     pub(crate) session_key: String,
     pub(crate) pending_logout_key: String,
+    pub(crate) jwks_key: String,
 }
 
 /// Bounds on revocations queued while offline.
@@ -53,6 +56,9 @@ impl AuthConfig {
             budget: RefreshBudget::default(),
             pending_logout: PendingLogoutPolicy::default(),
             namespace: "default".into(),
+            keys: None,
+            jwks_ttl: RemoteJwks::DEFAULT_TTL,
+            jwks_min_refetch_interval: RemoteJwks::DEFAULT_MIN_REFETCH_INTERVAL,
         }
     }
 
@@ -72,6 +78,17 @@ pub struct AuthConfigBuilder {
     budget: RefreshBudget,
     pending_logout: PendingLogoutPolicy,
     namespace: String,
+    keys: Option<KeysInput>,
+    jwks_ttl: Duration,
+    jwks_min_refetch_interval: Duration,
+}
+
+/// Keys as the app gave them; parsed (and refused with a typed error) by `build()`.
+#[derive(Debug, Clone)]
+enum KeysInput {
+    JwksUrl(String),
+    Jwks(String),
+    Pem { pem: String, alg: Algorithm },
 }
 
 impl AuthConfigBuilder {
@@ -123,6 +140,37 @@ impl AuthConfigBuilder {
         self
     }
 
+    /// Verify token signatures with the JWKS at `url`, cached (also in the
+    /// store, for offline starts) and fetched again after the cache TTL or
+    /// when a token names an unknown key.
+    pub fn jwks_url(mut self, url: &str) -> Self {
+        self.keys = Some(KeysInput::JwksUrl(url.to_owned()));
+        self
+    }
+
+    /// How long a fetched JWKS is used (default 1 h) and the shortest time
+    /// between two fetches (default 60 s).
+    pub fn jwks_cache(mut self, ttl: Duration, min_refetch_interval: Duration) -> Self {
+        self.jwks_ttl = ttl;
+        self.jwks_min_refetch_interval = min_refetch_interval;
+        self
+    }
+
+    /// Verify token signatures with this JWKS (JSON text).
+    pub fn jwks(mut self, jwks_json: &str) -> Self {
+        self.keys = Some(KeysInput::Jwks(jwks_json.to_owned()));
+        self
+    }
+
+    /// Verify token signatures with one PEM public key, for tokens signed with `alg` only.
+    pub fn pem_key(mut self, pem: &str, alg: Algorithm) -> Self {
+        self.keys = Some(KeysInput::Pem {
+            pem: pem.to_owned(),
+            alg,
+        });
+        self
+    }
+
     /// Separates sessions of several accounts or environments in one store.
     pub fn namespace(mut self, namespace: &str) -> Self {
         self.namespace = namespace.to_owned();
@@ -151,8 +199,17 @@ impl AuthConfigBuilder {
                 "namespace must be non-empty ASCII letters, digits, '-', '_' or '.'".into(),
             ));
         }
+        let keys = match self.keys {
+            None => None,
+            Some(input) => Some(key_source(
+                input,
+                self.jwks_ttl,
+                self.jwks_min_refetch_interval,
+            )?),
+        };
         Ok(AuthConfig {
             origins: AllowedOrigins::new(&urls)?,
+            keys,
             base_url,
             profile: self.profile,
             validation: self.validation,
@@ -162,8 +219,33 @@ impl AuthConfigBuilder {
             pending_logout: self.pending_logout,
             session_key: format!("tokenkeeper.{}.session", self.namespace),
             pending_logout_key: format!("tokenkeeper.{}.pending-logout", self.namespace),
+            jwks_key: format!("tokenkeeper.{}.jwks", self.namespace),
         })
     }
+}
+
+fn key_source(
+    input: KeysInput,
+    ttl: Duration,
+    min_refetch_interval: Duration,
+) -> Result<KeySource, AuthError> {
+    let invalid = |error| AuthError::Config(format!("signing keys: {error}"));
+    Ok(match input {
+        KeysInput::JwksUrl(url) => {
+            require_secure(&parse_url(&url)?)?;
+            KeySource::Remote(RemoteJwks {
+                url,
+                ttl,
+                min_refetch_interval,
+            })
+        }
+        KeysInput::Jwks(json) => {
+            KeySource::Fixed(KeySet::from_jwks(json.as_bytes()).map_err(invalid)?)
+        }
+        KeysInput::Pem { pem, alg } => {
+            KeySource::Fixed(KeySet::from_pem(&pem, alg).map_err(invalid)?)
+        }
+    })
 }
 
 fn parse_url(text: &str) -> Result<Url, AuthError> {

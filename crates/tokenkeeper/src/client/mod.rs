@@ -9,6 +9,7 @@ mod persist;
 mod refresh;
 mod requests;
 mod session_cell;
+mod signing_keys;
 
 pub use config::{AuthConfig, AuthConfigBuilder, PendingLogoutPolicy};
 pub use logout::{FlushReport, LogoutOutcome};
@@ -29,6 +30,7 @@ use crate::session::{EventHub, SessionEvent, SessionState, TokenSet};
 use crate::store::SecureStore;
 use crate::transport::{HttpRequest, HttpResponse, HttpTransport};
 use session_cell::{SessionCell, Slot};
+use signing_keys::RemoteKeyCache;
 
 /// A logged-in (or not) user session against one auth server.
 ///
@@ -53,6 +55,7 @@ pub(crate) struct Inner {
     /// A commit the store refused is waiting to be written again.
     unsaved: AtomicBool,
     persist_retrying: AtomicBool,
+    remote_keys: RemoteKeyCache,
 }
 
 impl AuthClient {
@@ -75,6 +78,7 @@ impl AuthClient {
             events: EventHub::new(),
             unsaved: AtomicBool::new(false),
             persist_retrying: AtomicBool::new(false),
+            remote_keys: RemoteKeyCache::default(),
             config,
             store,
             transport,
@@ -109,11 +113,14 @@ impl AuthClient {
     /// token is then revoked).
     pub async fn login(&self, credentials: Credentials) -> Result<(), AuthError> {
         let tokens = self.inner.login(&credentials).await?;
+        self.inner.verify_signatures(&tokens).await?;
         self.inner.start_session(tokens)
     }
 
-    /// Starts a session from tokens obtained elsewhere (e.g. an authorization-code flow in a browser).
+    /// Starts a session from tokens obtained elsewhere (e.g. an authorization-code
+    /// flow in a browser). They are checked like tokens from a login.
     pub async fn start_session(&self, tokens: TokenResponse) -> Result<(), AuthError> {
+        self.inner.verify_signatures(&tokens).await?;
         self.inner.start_session(tokens)
     }
 

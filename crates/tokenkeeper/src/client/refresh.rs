@@ -59,8 +59,10 @@ impl Inner {
                 retry_in_secs: wait.as_secs().max(1),
             });
         }
+        self.ensure_signing_keys().await?;
         let response = self.refresh_with_retries(from, &refresh_token).await?;
         let tokens = self.read_tokens(&response)?;
+        self.verify_signatures(&tokens).await?;
         let set = TokenSet::from_response(
             tokens,
             Some(refresh_token),

@@ -12,7 +12,7 @@ use super::error::{JwtError, Malformed, Segment};
 pub const MAX_TOKEN_LEN: usize = 64 * 1024;
 
 /// base64url as RFC 7515 says (no padding), tolerating padding some servers add.
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );

@@ -31,6 +31,12 @@ pub enum JwtError {
     },
     #[error("token has no {0} claim")]
     MissingClaim(&'static str),
+    #[error("no configured key fits the token's algorithm and key id")]
+    NoMatchingKey,
+    #[error("token signature does not verify")]
+    BadSignature,
+    #[error("signing keys are configured but the token is not a JWT")]
+    NotAJwt,
 }
 
 /// The shape errors, one per way a token string can be broken.

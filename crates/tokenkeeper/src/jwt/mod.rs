@@ -6,6 +6,7 @@ mod claims;
 mod decode;
 mod error;
 mod validate;
+pub mod verify;
 
 pub use algorithm::Algorithm;
 pub use claims::Claims;

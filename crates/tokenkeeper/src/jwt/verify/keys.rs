@@ -1,0 +1,253 @@
+//! Public keys a token may be verified with: parsed from a JWKS (RFC 7517)
+//! or a PEM, each bound to the algorithms its type allows, so a token's
+//! header can never pick an algorithm its key was not made for.
+
+use std::fmt;
+
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::jwt::Algorithm;
+
+/// A JWKS larger than this is refused unread (real ones are a few KiB).
+pub const MAX_JWKS_LEN: usize = 256 * 1024;
+/// Keys beyond this many in one JWKS are ignored.
+const MAX_KEYS: usize = 64;
+
+/// Why keys could not be read. Never contains key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the JWKS is larger than {MAX_JWKS_LEN} bytes")]
+    TooLarge,
+    #[error("the JWKS is not a JSON object with a \"keys\" array")]
+    NotAJwks,
+    #[error("the JWKS has no key usable for signature verification")]
+    NoUsableKey,
+    #[error("the PEM is not a {0} public key")]
+    BadPem(&'static str),
+    #[error("{0} cannot be used to verify tokens on a client")]
+    RefusedAlgorithm(&'static str),
+}
+
+/// The raw public key, in the form ring verifies with.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum PublicKey {
+    /// Modulus and exponent, big-endian.
+    RsaComponents {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
+    /// An RSAPublicKey (PKCS#1) DER, as read from a PEM.
+    RsaDer(Vec<u8>),
+    /// An uncompressed point (0x04 ‖ x ‖ y).
+    EcP256(Vec<u8>),
+    EcP384(Vec<u8>),
+    Ed25519(Vec<u8>),
+}
+
+impl PublicKey {
+    /// Whether this type of key can verify `alg` at all.
+    fn fits(&self, alg: Algorithm) -> bool {
+        use Algorithm::*;
+        match self {
+            PublicKey::RsaComponents { .. } | PublicKey::RsaDer(_) => {
+                matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512)
+            }
+            PublicKey::EcP256(_) => alg == ES256,
+            PublicKey::EcP384(_) => alg == ES384,
+            PublicKey::Ed25519(_) => alg == EdDSA,
+        }
+    }
+}
+
+/// One key with what it may verify.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerificationKey {
+    pub(crate) kid: Option<String>,
+    /// Pinned by the JWK's `alg` or the app's configuration; otherwise any
+    /// algorithm the key type fits.
+    pub(crate) alg: Option<Algorithm>,
+    pub(crate) key: PublicKey,
+}
+
+impl VerificationKey {
+    pub(crate) fn accepts(&self, alg: Algorithm) -> bool {
+        self.key.fits(alg) && self.alg.is_none_or(|pinned| pinned == alg)
+    }
+}
+
+impl fmt::Debug for VerificationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The keys tokens are checked against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySet {
+    pub(crate) keys: Vec<VerificationKey>,
+}
+
+#[derive(Deserialize)]
+struct RawJwks {
+    keys: Vec<Value>,
+}
+
+impl KeySet {
+    /// Reads a JWKS. Keys this client cannot use — encryption keys, symmetric
+    /// (`oct`) keys, unsupported curves, malformed entries — are skipped, so
+    /// one odd key in a provider's set does not break verification.
+    pub fn from_jwks(json: &[u8]) -> Result<Self, KeyError> {
+        if json.len() > MAX_JWKS_LEN {
+            return Err(KeyError::TooLarge);
+        }
+        let raw: RawJwks = serde_json::from_slice(json).map_err(|_| KeyError::NotAJwks)?;
+        let total = raw.keys.len();
+        let keys: Vec<VerificationKey> = raw
+            .keys
+            .into_iter()
+            .take(MAX_KEYS)
+            .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
+            .filter_map(|jwk| from_jwk(&jwk))
+            .collect();
+        if keys.is_empty() {
+            return Err(KeyError::NoUsableKey);
+        }
+        if keys.len() < total {
+            tracing::debug!(
+                usable = keys.len(),
+                total,
+                "skipped JWKS entries this client cannot verify with"
+            );
+        }
+        Ok(Self { keys })
+    }
+
+    /// One PEM public key (SPKI, or PKCS#1 for RSA) for the one algorithm
+    /// the app says its server signs with.
+    pub fn from_pem(pem: &str, alg: Algorithm) -> Result<Self, KeyError> {
+        use Algorithm::*;
+        let bad = |kind| move |_| KeyError::BadPem(kind);
+        let key = match alg {
+            HS256 | HS384 | HS512 => return Err(KeyError::RefusedAlgorithm("HMAC (HS*)")),
+            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => {
+                let key = DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(bad("RSA"))?;
+                PublicKey::RsaDer(raw_bytes(&key).ok_or(KeyError::BadPem("RSA"))?)
+            }
+            ES256 | ES384 => {
+                let key = DecodingKey::from_ec_pem(pem.as_bytes()).map_err(bad("EC"))?;
+                ec_point(raw_bytes(&key).ok_or(KeyError::BadPem("EC"))?)
+                    .ok_or(KeyError::BadPem("EC P-256 or P-384"))?
+            }
+            EdDSA => {
+                let key = DecodingKey::from_ed_pem(pem.as_bytes()).map_err(bad("Ed25519"))?;
+                ed25519(raw_bytes(&key).ok_or(KeyError::BadPem("Ed25519"))?)
+                    .ok_or(KeyError::BadPem("Ed25519"))?
+            }
+        };
+        let key = VerificationKey {
+            kid: None,
+            alg: Some(alg),
+            key,
+        };
+        if !key.accepts(alg) {
+            return Err(KeyError::BadPem("matching"));
+        }
+        Ok(Self { keys: vec![key] })
+    }
+
+    /// Keys that may verify a token with this header: compatible with `alg`,
+    /// and with the token's `kid` when both sides name one.
+    pub(crate) fn candidates<'a>(
+        &'a self,
+        alg: Algorithm,
+        kid: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a VerificationKey> + 'a {
+        self.keys.iter().filter(move |key| {
+            key.accepts(alg)
+                && match (kid, &key.kid) {
+                    (Some(wanted), Some(have)) => wanted == have,
+                    _ => true,
+                }
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+fn from_jwk(jwk: &Jwk) -> Option<VerificationKey> {
+    if matches!(
+        jwk.common.public_key_use,
+        Some(PublicKeyUse::Encryption | PublicKeyUse::Other(_))
+    ) {
+        return None;
+    }
+    let key = match &jwk.algorithm {
+        AlgorithmParameters::RSA(_) => {
+            let decoded = DecodingKey::from_jwk(jwk).ok()?;
+            match decoded.kind() {
+                jsonwebtoken::DecodingKeyKind::RsaModulusExponent { n, e } => {
+                    PublicKey::RsaComponents {
+                        n: n.clone(),
+                        e: e.clone(),
+                    }
+                }
+                jsonwebtoken::DecodingKeyKind::SecretOrDer(_) => return None,
+            }
+        }
+        AlgorithmParameters::EllipticCurve(params) => {
+            let point = raw_bytes(&DecodingKey::from_jwk(jwk).ok()?)?;
+            match (&params.curve, ec_point(point)?) {
+                (EllipticCurve::P256, key @ PublicKey::EcP256(_))
+                | (EllipticCurve::P384, key @ PublicKey::EcP384(_)) => key,
+                _ => return None,
+            }
+        }
+        AlgorithmParameters::OctetKeyPair(params) if params.curve == EllipticCurve::Ed25519 => {
+            ed25519(raw_bytes(&DecodingKey::from_jwk(jwk).ok()?)?)?
+        }
+        // Symmetric keys (a client must never hold one), Ed448, unknown types.
+        _ => return None,
+    };
+    let alg = match &jwk.common.key_algorithm {
+        None => None,
+        Some(named) => Some(Algorithm::parse(&named.to_string()).ok()?),
+    };
+    let key = VerificationKey {
+        kid: jwk.common.key_id.clone(),
+        alg,
+        key,
+    };
+    // A key pinned to an algorithm its type cannot do (or to HS*) is unusable.
+    match key.alg {
+        Some(alg) if alg.is_symmetric() || !key.accepts(alg) => None,
+        _ => Some(key),
+    }
+}
+
+fn raw_bytes(key: &DecodingKey) -> Option<Vec<u8>> {
+    key.try_get_as_bytes().ok().map(<[u8]>::to_vec)
+}
+
+fn ec_point(point: Vec<u8>) -> Option<PublicKey> {
+    match (point.first(), point.len()) {
+        (Some(4), 65) => Some(PublicKey::EcP256(point)),
+        (Some(4), 97) => Some(PublicKey::EcP384(point)),
+        _ => None,
+    }
+}
+
+fn ed25519(raw: Vec<u8>) -> Option<PublicKey> {
+    (raw.len() == 32).then_some(PublicKey::Ed25519(raw))
+}
