@@ -35,5 +35,7 @@ pub use client::{
 };
 pub use error::AuthError;
 pub use secret::{AccessToken, IdToken, RefreshToken};
-pub use server::{Credentials, JsonProfile, ServerProfile, TokenResponse};
+pub use server::{
+    ClientAuth, Credentials, JsonProfile, OAuthProfile, ServerProfile, TokenResponse, discover,
+};
 pub use session::{ExpiryReason, SessionEvent, SessionState};

@@ -13,6 +13,7 @@ mod signing_keys;
 
 pub use config::{AuthConfig, AuthConfigBuilder, PendingLogoutPolicy};
 pub use logout::{FlushReport, LogoutOutcome};
+pub(crate) use origins::require_secure;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

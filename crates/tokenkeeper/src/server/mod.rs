@@ -3,11 +3,15 @@
 //! (and foreign languages can pass it across FFI).
 
 mod credentials;
+mod discovery;
 mod json_profile;
+mod oauth_profile;
 mod response;
 
 pub use credentials::Credentials;
-pub use json_profile::JsonProfile;
+pub use discovery::{Discovery, discover};
+pub use json_profile::{JsonProfile, ResponseFields};
+pub use oauth_profile::{ClientAuth, OAuthProfile};
 pub use response::{ServerVerdict, TokenResponse, classify_failure};
 
 use url::Url;
@@ -20,6 +24,8 @@ use crate::transport::HttpRequest;
 pub enum ServerProfile {
     /// JSON endpoints for login, refresh and logout (custom backends, djangorestframework-simplejwt).
     Json(JsonProfile),
+    /// OAuth 2.0: refresh_token grant, RFC 7009 revocation, §5.2 error bodies.
+    OAuth(OAuthProfile),
 }
 
 impl Default for ServerProfile {
@@ -36,6 +42,7 @@ impl ServerProfile {
     ) -> Result<HttpRequest, AuthError> {
         match self {
             ServerProfile::Json(profile) => profile.login_request(base, credentials),
+            ServerProfile::OAuth(profile) => profile.login_request(base, credentials),
         }
     }
 
@@ -46,6 +53,7 @@ impl ServerProfile {
     ) -> Result<HttpRequest, AuthError> {
         match self {
             ServerProfile::Json(profile) => profile.refresh_request(base, refresh),
+            ServerProfile::OAuth(profile) => profile.refresh_request(base, refresh),
         }
     }
 
@@ -57,6 +65,7 @@ impl ServerProfile {
     ) -> Result<Option<HttpRequest>, AuthError> {
         match self {
             ServerProfile::Json(profile) => profile.logout_request(base, refresh),
+            ServerProfile::OAuth(profile) => profile.revocation_request(base, refresh),
         }
     }
 
@@ -64,12 +73,17 @@ impl ServerProfile {
     pub(crate) fn can_revoke(&self) -> bool {
         match self {
             ServerProfile::Json(profile) => profile.logout_path.is_some(),
+            ServerProfile::OAuth(profile) => profile.revocation_endpoint.is_some(),
         }
     }
 
     pub(crate) fn parse_tokens(&self, body: &[u8]) -> Result<TokenResponse, AuthError> {
         match self {
             ServerProfile::Json(profile) => TokenResponse::parse(body, &profile.response_fields),
+            ServerProfile::OAuth(_) => {
+                oauth_profile::require_bearer(body)?;
+                TokenResponse::parse(body, &ResponseFields::default())
+            }
         }
     }
 }

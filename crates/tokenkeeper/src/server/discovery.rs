@@ -1,0 +1,136 @@
+//! Endpoint discovery: OpenID Connect Discovery 1.0 and RFC 8414
+//! authorization server metadata.
+
+use serde::Deserialize;
+use url::Url;
+
+use super::{ClientAuth, OAuthProfile};
+use crate::client::require_secure;
+use crate::error::AuthError;
+use crate::json_error;
+use crate::transport::{HttpRequest, HttpTransport};
+
+/// Metadata documents larger than this are refused unread.
+const MAX_METADATA_LEN: usize = 64 * 1024;
+
+/// The parts of a server's metadata this SDK uses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Discovery {
+    pub issuer: String,
+    pub token_endpoint: String,
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+}
+
+impl OAuthProfile {
+    /// A public client on the discovered endpoints.
+    pub fn from_discovery(discovery: &Discovery, client_id: impl Into<String>) -> Self {
+        Self {
+            token_endpoint: discovery.token_endpoint.clone(),
+            revocation_endpoint: discovery.revocation_endpoint.clone(),
+            client_id: client_id.into(),
+            client_auth: ClientAuth::None,
+            scope: None,
+        }
+    }
+}
+
+/// Reads a server's metadata. `url` is either an issuer — then its OpenID
+/// configuration is tried, then its RFC 8414 metadata, and the document's
+/// `issuer` must be exactly that issuer (a mix-up defence both specs
+/// require) — or the full URL of a `/.well-known/` document, taken as is.
+/// Every endpoint must be https (or http to a loopback address).
+pub async fn discover(transport: &dyn HttpTransport, url: &str) -> Result<Discovery, AuthError> {
+    let parsed = Url::parse(url)
+        .map_err(|error| AuthError::Config(format!("{url:?} is not a valid URL: {error}")))?;
+    require_secure(&parsed)?;
+    if parsed.path().contains("/.well-known/") {
+        return fetch(transport, url).await;
+    }
+    let issuer = url.trim_end_matches('/');
+    let mut last_error = None;
+    for candidate in metadata_urls(&parsed) {
+        match fetch(transport, &candidate).await {
+            Ok(found) if found.issuer.trim_end_matches('/') == issuer => return Ok(found),
+            Ok(found) => {
+                return Err(AuthError::InvalidResponse(format!(
+                    "metadata at {candidate} names issuer {:?}, not {issuer:?}",
+                    found.issuer
+                )));
+            }
+            Err(AuthError::Server { status: 404, .. }) => {
+                last_error = Some(AuthError::Config(format!(
+                    "{issuer} publishes no OpenID configuration or OAuth metadata"
+                )));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| AuthError::Config("no metadata URL".into())))
+}
+
+/// OpenID Discovery appends to the issuer's path; RFC 8414 inserts before it.
+fn metadata_urls(issuer: &Url) -> [String; 2] {
+    let origin = issuer.origin().ascii_serialization();
+    let path = issuer.path().trim_end_matches('/');
+    [
+        format!("{origin}{path}/.well-known/openid-configuration"),
+        format!("{origin}/.well-known/oauth-authorization-server{path}"),
+    ]
+}
+
+async fn fetch(transport: &dyn HttpTransport, url: &str) -> Result<Discovery, AuthError> {
+    let response = transport
+        .send(HttpRequest::get(url).with_header("accept", "application/json"))
+        .await?;
+    if !response.is_success() {
+        return Err(AuthError::Server {
+            status: response.status,
+            code: None,
+        });
+    }
+    if response.body.len() > MAX_METADATA_LEN {
+        return Err(AuthError::InvalidResponse(format!(
+            "server metadata is larger than {MAX_METADATA_LEN} bytes"
+        )));
+    }
+    let discovery: Discovery = serde_json::from_slice(&response.body).map_err(|error| {
+        AuthError::InvalidResponse(format!("server metadata: {}", json_error::describe(&error)))
+    })?;
+    let endpoints = [
+        Some(&discovery.token_endpoint),
+        discovery.revocation_endpoint.as_ref(),
+        discovery.jwks_uri.as_ref(),
+    ];
+    for endpoint in endpoints.into_iter().flatten() {
+        let parsed = Url::parse(endpoint).map_err(|_| {
+            AuthError::InvalidResponse(format!("server metadata: {endpoint:?} is not a URL"))
+        })?;
+        require_secure(&parsed)?;
+    }
+    Ok(discovery)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_locations_follow_each_spec() {
+        let issuer = Url::parse("https://id.example.com/tenant/1/").unwrap();
+        assert_eq!(
+            metadata_urls(&issuer),
+            [
+                "https://id.example.com/tenant/1/.well-known/openid-configuration".to_string(),
+                "https://id.example.com/.well-known/oauth-authorization-server/tenant/1".into(),
+            ]
+        );
+        let root = Url::parse("https://id.example.com").unwrap();
+        assert_eq!(
+            metadata_urls(&root)[1],
+            "https://id.example.com/.well-known/oauth-authorization-server"
+        );
+    }
+}
