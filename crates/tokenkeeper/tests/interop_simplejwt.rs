@@ -234,6 +234,11 @@ impl Peer for SimpleJwt {
         self.url("/api/me/")
     }
 
+    /// simplejwt signs RS256 without a `kid`: the client must pick the key by algorithm.
+    fn jwks_url(&self) -> Option<String> {
+        Some(self.url("/api/jwks/"))
+    }
+
     async fn reject_current_access(&self) {
         let response = self
             .request(HttpRequest::post(self.url("/_test/reject-access/")))

@@ -52,6 +52,11 @@ pub trait Peer: Send + Sync {
     /// POSTs `token` straight to the refresh endpoint, bypassing the client,
     /// and returns the HTTP status.
     async fn present_refresh_token(&self, token: &RefreshToken) -> u16;
+    /// Where the server publishes its signing keys, when it does: the client
+    /// then verifies every token's signature offline against them.
+    fn jwks_url(&self) -> Option<String> {
+        None
+    }
     /// The server's counters since it started.
     async fn stats(&self) -> PeerStats;
     /// Stops the server; connections are refused afterwards.
@@ -94,10 +99,14 @@ pub fn new_client(peer: &dyn Peer) -> (AuthClient, Arc<MemoryStore>) {
 
 /// A client for `peer` on `store` (a "restarted app" when the store is reused).
 pub fn client_on(peer: &dyn Peer, store: Arc<MemoryStore>) -> AuthClient {
-    let config = AuthConfig::builder(&peer.base_url())
+    let mut config = AuthConfig::builder(&peer.base_url())
         .profile(peer.profile())
         .issuer(&peer.issuer())
-        .audience(&peer.audience())
+        .audience(&peer.audience());
+    if let Some(jwks_url) = peer.jwks_url() {
+        config = config.jwks_url(&jwks_url);
+    }
+    let config = config
         .build()
         .expect("the peer's settings make a valid client configuration");
     AuthClient::with_defaults(config, store)
