@@ -116,6 +116,87 @@ async fn fetch(transport: &dyn HttpTransport, url: &str) -> Result<Discovery, Au
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::{HttpResponse, TransportError};
+
+    /// Serves fixed documents by URL; everything else is 404.
+    struct Documents(Vec<(&'static str, String)>);
+
+    #[async_trait::async_trait]
+    impl HttpTransport for Documents {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            Ok(match self.0.iter().find(|(url, _)| *url == request.url) {
+                Some((_, body)) => HttpResponse::new(200, Vec::new(), body.clone().into_bytes()),
+                None => HttpResponse::new(404, Vec::new(), Vec::new()),
+            })
+        }
+    }
+
+    fn metadata(issuer: &str, token_endpoint: &str) -> String {
+        serde_json::json!({"issuer": issuer, "token_endpoint": token_endpoint,
+            "revocation_endpoint": format!("{issuer}/revoke"), "jwks_uri": format!("{issuer}/jwks")})
+        .to_string()
+    }
+
+    fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    }
+
+    #[test]
+    fn openid_configuration_first_then_rfc8414() {
+        let issuer = "https://id.example.com/t1";
+        let oidc = Documents(vec![(
+            "https://id.example.com/t1/.well-known/openid-configuration",
+            metadata(issuer, "https://id.example.com/t1/token"),
+        )]);
+        let found = run(discover(&oidc, issuer)).expect("OpenID configuration");
+        assert_eq!(found.token_endpoint, "https://id.example.com/t1/token");
+        assert_eq!(
+            found.jwks_uri.as_deref(),
+            Some("https://id.example.com/t1/jwks")
+        );
+
+        let rfc8414 = Documents(vec![(
+            "https://id.example.com/.well-known/oauth-authorization-server/t1",
+            metadata(issuer, "https://id.example.com/t1/token"),
+        )]);
+        assert!(run(discover(&rfc8414, issuer)).is_ok());
+        assert!(matches!(
+            run(discover(&Documents(Vec::new()), issuer)),
+            Err(AuthError::Config(_))
+        ));
+    }
+
+    #[test]
+    fn a_document_for_another_issuer_or_with_insecure_endpoints_is_refused() {
+        let issuer = "https://id.example.com";
+        let mix_up = Documents(vec![(
+            "https://id.example.com/.well-known/openid-configuration",
+            metadata("https://evil.example.com", "https://evil.example.com/token"),
+        )]);
+        assert!(matches!(
+            run(discover(&mix_up, issuer)),
+            Err(AuthError::InvalidResponse(_))
+        ));
+        let insecure = Documents(vec![(
+            "https://id.example.com/.well-known/openid-configuration",
+            metadata(issuer, "http://id.example.com/token"),
+        )]);
+        assert!(matches!(
+            run(discover(&insecure, issuer)),
+            Err(AuthError::Config(_))
+        ));
+        let junk = Documents(vec![(
+            "https://id.example.com/.well-known/openid-configuration",
+            "<html>".into(),
+        )]);
+        assert!(matches!(
+            run(discover(&junk, issuer)),
+            Err(AuthError::InvalidResponse(_))
+        ));
+    }
 
     #[test]
     fn metadata_locations_follow_each_spec() {
