@@ -17,6 +17,7 @@ use crate::runtime::{self, run};
 use crate::transport;
 use crate::types::{
     AuthConfig, Claims, FlushReport, HttpRequest, HttpResponse, LogoutOutcome, SessionState,
+    TokenResponse,
 };
 
 /// A logged-in (or not) user session. Safe to use from many threads at once; create
@@ -131,6 +132,13 @@ impl AuthClient {
         let core = self.core()?;
         let credentials = Credentials::new(username, password);
         run(async move { Ok(core.login(credentials).await?) }).await
+    }
+
+    /// Starts a session from tokens obtained elsewhere (e.g. an authorization-code flow
+    /// in a browser); they are validated (and signature-checked) like a login's.
+    pub async fn start_session(&self, tokens: TokenResponse) -> Result<(), TokenkeeperError> {
+        let core = self.core()?;
+        run(async move { Ok(core.start_session(tokens.into()).await?) }).await
     }
 
     /// A valid access token, refreshed first if it is about to expire.

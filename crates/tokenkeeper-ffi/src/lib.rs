@@ -40,5 +40,6 @@ pub use error::{HttpTransportError, SecureStoreError, TokenkeeperError};
 pub use foreign::{HttpTransport, SecureStore, SessionListener};
 pub use types::{
     AuthConfig, Claims, ExpiryReason, FlushReport, HttpHeader, HttpMethod, HttpRequest,
-    HttpResponse, JsonEndpoints, LogoutOutcome, SessionEvent, SessionState,
+    HttpResponse, JsonEndpoints, LogoutOutcome, OAuthEndpoints, SessionEvent, SessionState,
+    SigningKeys, TokenResponse,
 };

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use tokenkeeper::server::JsonProfile;
+use tokenkeeper::jwt::Algorithm;
+use tokenkeeper::server::{ClientAuth, JsonProfile, OAuthProfile};
 use tokenkeeper::transport::{self as core_transport, Method};
 use zeroize::Zeroizing;
 
@@ -35,6 +36,103 @@ pub struct AuthConfig {
     /// The server's login/refresh/logout endpoints (default: the reference server's shape).
     #[uniffi(default)]
     pub endpoints: Option<JsonEndpoints>,
+    /// An OAuth 2.0 server instead of JSON endpoints (set one or the other).
+    #[uniffi(default)]
+    pub oauth: Option<OAuthEndpoints>,
+    /// Verify token signatures offline with these keys (default: not verified).
+    #[uniffi(default)]
+    pub signing_keys: Option<SigningKeys>,
+}
+
+/// An OAuth 2.0 token endpoint and (RFC 7009) revocation endpoint.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OAuthEndpoints {
+    /// Path on the base URL, or absolute URL.
+    pub token_endpoint: String,
+    /// `None`: logout is local only.
+    #[uniffi(default)]
+    pub revocation_endpoint: Option<String>,
+    pub client_id: String,
+    /// Confidential clients only; a mobile app is normally a public client.
+    #[uniffi(default)]
+    pub client_secret: Option<String>,
+    /// With a secret: HTTP Basic (default) or in the form body.
+    #[uniffi(default)]
+    pub secret_in_body: bool,
+    /// Requested by `login` (the password grant).
+    #[uniffi(default)]
+    pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for OAuthEndpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthEndpoints")
+            .field("token_endpoint", &self.token_endpoint)
+            .field("revocation_endpoint", &self.revocation_endpoint)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<OAuthEndpoints> for OAuthProfile {
+    fn from(endpoints: OAuthEndpoints) -> Self {
+        let client_auth = match endpoints.client_secret {
+            None => ClientAuth::None,
+            Some(secret) if endpoints.secret_in_body => ClientAuth::Post(Zeroizing::new(secret)),
+            Some(secret) => ClientAuth::Basic(Zeroizing::new(secret)),
+        };
+        let mut profile = OAuthProfile::new(endpoints.token_endpoint, endpoints.client_id);
+        profile.revocation_endpoint = endpoints.revocation_endpoint;
+        profile.client_auth = client_auth;
+        profile.scope = endpoints.scope;
+        profile
+    }
+}
+
+/// Where the keys that sign the server's tokens come from.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SigningKeys {
+    /// A JWKS URL: cached (also in the store, for offline starts), fetched
+    /// again after `ttl_secs` (default 1 h) or once for an unknown key.
+    JwksUrl { url: String, ttl_secs: Option<u64> },
+    /// A JWKS given inline (JSON text).
+    Jwks { json: String },
+    /// One PEM public key, for tokens signed with `algorithm` ("RS256", "ES256", "EdDSA", …).
+    Pem { pem: String, algorithm: String },
+}
+
+/// A token response obtained outside the SDK (e.g. an authorization-code
+/// flow in a browser), to start a session with.
+#[derive(Clone, uniffi::Record)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[uniffi(default)]
+    pub refresh_token: Option<String>,
+    #[uniffi(default)]
+    pub id_token: Option<String>,
+    #[uniffi(default)]
+    pub expires_in_secs: Option<u64>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenResponse(<redacted>)")
+    }
+}
+
+impl From<TokenResponse> for tokenkeeper::TokenResponse {
+    fn from(tokens: TokenResponse) -> Self {
+        Self {
+            access_token: tokenkeeper::AccessToken::new(tokens.access_token),
+            refresh_token: tokens.refresh_token.map(tokenkeeper::RefreshToken::new),
+            id_token: tokens.id_token.map(tokenkeeper::IdToken::new),
+            expires_in: tokens.expires_in_secs,
+        }
+    }
 }
 
 /// JSON login/refresh/logout endpoints with their paths and field names.
@@ -126,9 +224,38 @@ impl TryFrom<AuthConfig> for tokenkeeper::AuthConfig {
         if let Some(namespace) = &config.namespace {
             builder = builder.namespace(namespace);
         }
-        if let Some(endpoints) = config.endpoints {
-            builder = builder.profile(tokenkeeper::ServerProfile::Json(endpoints.into()));
-        }
+        builder = match (config.endpoints, config.oauth) {
+            (Some(_), Some(_)) => {
+                return Err(tokenkeeper::AuthError::Config(
+                    "set either JSON endpoints or OAuth endpoints, not both".into(),
+                )
+                .into());
+            }
+            (Some(endpoints), None) => {
+                builder.profile(tokenkeeper::ServerProfile::Json(endpoints.into()))
+            }
+            (None, Some(oauth)) => builder.profile(tokenkeeper::ServerProfile::OAuth(oauth.into())),
+            (None, None) => builder,
+        };
+        builder = match config.signing_keys {
+            None => builder,
+            Some(SigningKeys::JwksUrl { url, ttl_secs }) => {
+                let ttl = ttl_secs.map_or(
+                    tokenkeeper::jwt::verify::RemoteJwks::DEFAULT_TTL,
+                    Duration::from_secs,
+                );
+                builder.jwks_url(&url).jwks_cache(
+                    ttl,
+                    tokenkeeper::jwt::verify::RemoteJwks::DEFAULT_MIN_REFETCH_INTERVAL,
+                )
+            }
+            Some(SigningKeys::Jwks { json }) => builder.jwks(&json),
+            Some(SigningKeys::Pem { pem, algorithm }) => {
+                let algorithm = Algorithm::parse(&algorithm)
+                    .map_err(|error| tokenkeeper::AuthError::Config(error.to_string()))?;
+                builder.pem_key(&pem, algorithm)
+            }
+        };
         Ok(builder.build()?)
     }
 }

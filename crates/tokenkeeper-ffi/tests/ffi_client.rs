@@ -9,8 +9,8 @@ use std::time::Duration;
 use tokenkeeper::transport::HttpTransport as _;
 use tokenkeeper_ffi::{
     AuthClient, AuthConfig, HttpMethod, HttpRequest, HttpResponse, HttpTransport,
-    HttpTransportError, LogoutOutcome, SecureStore, SecureStoreError, SessionEvent,
-    SessionListener, SessionState, TokenkeeperError,
+    HttpTransportError, LogoutOutcome, OAuthEndpoints, SecureStore, SecureStoreError, SessionEvent,
+    SessionListener, SessionState, SigningKeys, TokenResponse, TokenkeeperError,
 };
 use tokenkeeper_testserver::{TestServer, TestServerConfig};
 use tokio::sync::mpsc;
@@ -34,6 +34,8 @@ fn config(server: &TestServer) -> AuthConfig {
         audience: Some(defaults.audience),
         namespace: None,
         endpoints: None,
+        oauth: None,
+        signing_keys: None,
     }
 }
 
@@ -109,6 +111,50 @@ async fn wrong_password_and_bad_config_are_typed_errors() {
     insecure.base_url = "http://auth.example.com".into();
     assert!(matches!(
         AuthClient::in_memory(insecure, None),
+        Err(TokenkeeperError::Config { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth_endpoints_and_jwks_verification_through_the_ffi_config() {
+    let server = server().await;
+    let mut oauth = config(&server);
+    oauth.oauth = Some(OAuthEndpoints {
+        token_endpoint: "/oauth/token".into(),
+        revocation_endpoint: Some("/oauth/revoke".into()),
+        client_id: TestServerConfig::default().client_id,
+        client_secret: None,
+        secret_in_body: false,
+        scope: None,
+    });
+    oauth.signing_keys = Some(SigningKeys::JwksUrl {
+        url: server.url("/.well-known/jwks.json"),
+        ttl_secs: None,
+    });
+    let client = AuthClient::in_memory(oauth.clone(), None).unwrap();
+    let (email, password) = alice();
+    client.login(email, password).await.unwrap();
+    client.refresh().await.unwrap();
+    assert_eq!(client.logout().await.unwrap(), LogoutOutcome::Revoked);
+    assert_eq!(server.counters().revocations, 1);
+
+    // Tokens from elsewhere start a session only if they verify.
+    let forged = TokenResponse {
+        access_token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln".into(),
+        refresh_token: None,
+        id_token: None,
+        expires_in_secs: None,
+    };
+    let error = client.start_session(forged).await.unwrap_err();
+    assert!(
+        matches!(error, TokenkeeperError::InvalidToken { .. }),
+        "{error:?}"
+    );
+
+    let mut both = oauth;
+    both.endpoints = Some(tokenkeeper_ffi::types::default_endpoints().unwrap());
+    assert!(matches!(
+        AuthClient::in_memory(both, None),
         Err(TokenkeeperError::Config { .. })
     ));
 }

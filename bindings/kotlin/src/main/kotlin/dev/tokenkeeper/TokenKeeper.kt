@@ -12,6 +12,7 @@ import dev.tokenkeeper.ffi.SecureStore
 import dev.tokenkeeper.ffi.SessionEvent
 import dev.tokenkeeper.ffi.SessionListener
 import dev.tokenkeeper.ffi.SessionState
+import dev.tokenkeeper.ffi.TokenResponse
 import dev.tokenkeeper.ffi.TokenkeeperException
 import kotlinx.coroutines.channels.BufferOverflow
 import kotlinx.coroutines.flow.MutableSharedFlow
@@ -55,6 +56,9 @@ class TokenKeeper private constructor(private val client: AuthClient) : AutoClos
 
     /** Logs in; replaces any current session (whose refresh token is then revoked). */
     suspend fun login(username: String, password: String) = publishing { client.login(username, password) }
+
+    /** Starts a session from tokens obtained elsewhere (e.g. a browser authorization-code flow). */
+    suspend fun startSession(tokens: TokenResponse) = publishing { client.startSession(tokens) }
 
     /** A valid access token, refreshed first when it is about to expire. */
     suspend fun accessToken(): String = freshAccessToken() ?: client.accessToken()
