@@ -25,7 +25,7 @@ export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=3
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-for target in jwt token_response session_record; do
+for target in jwt jwks token_response session_record; do
   echo "== fuzz $target for ${seconds}s"
   mkdir -p "fuzz/corpus-local/$target"
   if ! cargo +nightly fuzz run --fuzz-dir fuzz "$target" "fuzz/corpus-local/$target" "fuzz/corpus/$target" -- \

@@ -51,6 +51,12 @@ async fn seed_from_server(corpus: &Corpus, alg: SigningAlg, name: &str) {
         HttpRequest::post(server.url(path)).with_body("application/json", body.into_bytes())
     };
 
+    corpus.write(
+        "jwks",
+        &format!("{name}-server.json"),
+        server.jwks_json().as_bytes(),
+    );
+
     let login = http
         .send(post(
             "/auth/login",
@@ -119,7 +125,28 @@ fn store_refresh_token(record: &[u8]) -> String {
 
 fn seed_other_shapes(corpus: &Corpus) {
     let simplejwt = r#"{"refresh":"eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2ln","access":"eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2ln"}"#;
-    let shapes: [(&str, &str, &str); 9] = [
+    let shapes: [(&str, &str, &str); 14] = [
+        (
+            "jwks",
+            "rfc7517-a1-ec-and-rsa.json",
+            r#"{"keys":[{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM","use":"enc","kid":"1"},{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}]}"#,
+        ),
+        (
+            "jwks",
+            "okp-ed25519.json",
+            r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"ed"}]}"#,
+        ),
+        (
+            "jwks",
+            "oct-only.json",
+            r#"{"keys":[{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow","alg":"HS256"}]}"#,
+        ),
+        (
+            "jwks",
+            "mixed-junk.json",
+            r#"{"keys":[{"kty":"EC","crv":"P-521","x":"AA","y":"AA"},{"kty":"RSA","n":5},"x",{"kty":"RSA","n":"AQAB","e":"AQAB","alg":"RSA-OAEP"}]}"#,
+        ),
+        ("jwks", "empty.json", r#"{"keys":[]}"#),
         ("token_response", "simplejwt-pair.json", simplejwt),
         (
             "token_response",

@@ -37,3 +37,8 @@ fn token_response_corpus() {
 fn session_record_corpus() {
     replay("session_record", tokenkeeper_fuzz::session_record);
 }
+
+#[test]
+fn jwks_corpus() {
+    replay("jwks", tokenkeeper_fuzz::jwks);
+}

@@ -77,7 +77,9 @@ impl ServerProfile {
         }
     }
 
-    pub(crate) fn parse_tokens(&self, body: &[u8]) -> Result<TokenResponse, AuthError> {
+    /// Reads a token endpoint's successful answer the way this profile does
+    /// (e.g. a body an app got from its own authorization-code exchange).
+    pub fn parse_tokens(&self, body: &[u8]) -> Result<TokenResponse, AuthError> {
         match self {
             ServerProfile::Json(profile) => TokenResponse::parse(body, &profile.response_fields),
             ServerProfile::OAuth(_) => {

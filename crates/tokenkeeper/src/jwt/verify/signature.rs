@@ -6,7 +6,17 @@ use ring::signature::{self as ring_sig, RsaPublicKeyComponents, UnparsedPublicKe
 
 use super::keys::{KeySet, PublicKey, VerificationKey};
 use crate::jwt::decode::{BASE64URL, Header};
-use crate::jwt::{Algorithm, JwtError, Malformed, Segment};
+use crate::jwt::{Algorithm, JwtError, Malformed, Segment, decode_unverified};
+
+impl KeySet {
+    /// Checks `token`'s signature against these keys (claims are not
+    /// validated: see [`crate::jwt::Validation`]). For tokens the client
+    /// handles itself, e.g. an ID token from a browser flow.
+    pub fn verify(&self, token: &str) -> Result<(), JwtError> {
+        let header = decode_unverified(token)?.header;
+        verify(token, &header, self)
+    }
+}
 
 /// Verifies `token` (already decoded to `header`) with the keys that fit it.
 /// [`JwtError::NoMatchingKey`] when no key fits the token's `alg` and `kid`,
