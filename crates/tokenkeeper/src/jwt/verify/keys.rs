@@ -8,6 +8,8 @@ use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse};
 use serde::Deserialize;
 use serde_json::Value;
+use spki::der::Decode;
+use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 
 use crate::jwt::Algorithm;
 
@@ -131,32 +133,21 @@ impl KeySet {
     /// One PEM public key (SPKI, or PKCS#1 for RSA) for the one algorithm
     /// the app says its server signs with.
     pub fn from_pem(pem: &str, alg: Algorithm) -> Result<Self, KeyError> {
-        use Algorithm::*;
-        let bad = |kind| move |_| KeyError::BadPem(kind);
-        let key = match alg {
-            HS256 | HS384 | HS512 => return Err(KeyError::RefusedAlgorithm("HMAC (HS*)")),
-            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => {
-                let key = DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(bad("RSA"))?;
-                PublicKey::RsaDer(raw_bytes(&key).ok_or(KeyError::BadPem("RSA"))?)
-            }
-            ES256 | ES384 => {
-                let key = DecodingKey::from_ec_pem(pem.as_bytes()).map_err(bad("EC"))?;
-                ec_point(raw_bytes(&key).ok_or(KeyError::BadPem("EC"))?)
-                    .ok_or(KeyError::BadPem("EC P-256 or P-384"))?
-            }
-            EdDSA => {
-                let key = DecodingKey::from_ed_pem(pem.as_bytes()).map_err(bad("Ed25519"))?;
-                ed25519(raw_bytes(&key).ok_or(KeyError::BadPem("Ed25519"))?)
-                    .ok_or(KeyError::BadPem("Ed25519"))?
-            }
-        };
+        if alg.is_symmetric() {
+            return Err(KeyError::RefusedAlgorithm("HMAC (HS*)"));
+        }
         let key = VerificationKey {
             kid: None,
             alg: Some(alg),
-            key,
+            key: pem_public_key(pem)?,
         };
         if !key.accepts(alg) {
-            return Err(KeyError::BadPem("matching"));
+            return Err(KeyError::BadPem(match alg {
+                Algorithm::ES256 => "EC P-256",
+                Algorithm::ES384 => "EC P-384",
+                Algorithm::EdDSA => "Ed25519",
+                _ => "RSA",
+            }));
         }
         Ok(Self { keys: vec![key] })
     }
@@ -234,6 +225,35 @@ fn from_jwk(jwk: &Jwk) -> Option<VerificationKey> {
         Some(alg) if alg.is_symmetric() || !key.accepts(alg) => None,
         _ => Some(key),
     }
+}
+
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// The key in a `PUBLIC KEY` (SubjectPublicKeyInfo) or `RSA PUBLIC KEY` (PKCS#1) PEM.
+fn pem_public_key(pem: &str) -> Result<PublicKey, KeyError> {
+    let unreadable = KeyError::BadPem("PUBLIC KEY or RSA PUBLIC KEY");
+    let (label, der) =
+        spki::der::pem::decode_vec(pem.trim().as_bytes()).map_err(|_| unreadable.clone())?;
+    match label {
+        "RSA PUBLIC KEY" => return Ok(PublicKey::RsaDer(der)),
+        "PUBLIC KEY" => {}
+        _ => return Err(unreadable),
+    }
+    let info = SubjectPublicKeyInfoRef::from_der(&der).map_err(|_| unreadable.clone())?;
+    let raw = info
+        .subject_public_key
+        .as_bytes()
+        .ok_or(unreadable.clone())?
+        .to_vec();
+    let key = match info.algorithm.oid {
+        RSA_ENCRYPTION => Some(PublicKey::RsaDer(raw)),
+        EC_PUBLIC_KEY => ec_point(raw),
+        ED25519 => ed25519(raw),
+        _ => None,
+    };
+    key.ok_or(KeyError::BadPem("RSA, EC P-256/P-384 or Ed25519"))
 }
 
 fn raw_bytes(key: &DecodingKey) -> Option<Vec<u8>> {

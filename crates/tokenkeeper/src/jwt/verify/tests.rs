@@ -75,10 +75,17 @@ fn ed_key() -> Ed25519KeyPair {
     Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("key")
 }
 
+/// RFC 7468 text: base64 in lines of 64 characters.
 fn pem(label: &str, der: &[u8]) -> String {
+    let base64 = STANDARD.encode(der);
+    let lines: Vec<&str> = base64
+        .as_bytes()
+        .chunks(64)
+        .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
+        .collect();
     format!(
         "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        STANDARD.encode(der)
+        lines.join("\n")
     )
 }
 
@@ -182,6 +189,49 @@ fn unusable_entries_are_skipped_and_a_set_without_usable_keys_is_refused() {
     }
     let huge = vec![b' '; super::MAX_JWKS_LEN + 1];
     assert_eq!(KeySet::from_jwks(&huge), Err(KeyError::TooLarge));
+}
+
+/// A DER TLV (definite length, short or long form).
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let mut out = vec![tag];
+    match len {
+        0..=127 => out.push(len as u8),
+        128..=255 => out.extend([0x81, len as u8]),
+        _ => out.extend([0x82, (len >> 8) as u8, len as u8]),
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+#[test]
+fn rsa_pem_keys_in_pkcs1_and_spki_form_verify_the_rfc_example() {
+    let n = URL_SAFE_NO_PAD.decode(RFC7515_A2_N).expect("n");
+    let rsa_public_key = der(
+        0x30,
+        &[der(0x02, &[&[0u8][..], &n].concat()), der(0x02, &[1, 0, 1])].concat(),
+    );
+    let rsa_encryption = [
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+    let spki = der(
+        0x30,
+        &[
+            &rsa_encryption[..],
+            &der(0x03, &[&[0u8][..], &rsa_public_key].concat()),
+        ]
+        .concat(),
+    );
+    for pem in [
+        pem("RSA PUBLIC KEY", &rsa_public_key),
+        pem("PUBLIC KEY", &spki),
+    ] {
+        let keys = KeySet::from_pem(&pem, Algorithm::RS256).expect("RSA PEM");
+        assert_eq!(check(RFC7515_A2_TOKEN, &keys), Ok(()));
+        // Pinned to RS256: the same key refuses to vouch for PS256.
+        let ps = KeySet::from_pem(&pem, Algorithm::PS256).expect("RSA PEM");
+        assert_eq!(check(RFC7515_A2_TOKEN, &ps), Err(JwtError::NoMatchingKey));
+    }
 }
 
 #[test]
