@@ -18,6 +18,7 @@ mod access;
 mod config;
 mod counters;
 mod faults;
+mod issued;
 mod keys;
 mod response;
 mod routes;
@@ -27,6 +28,7 @@ mod tokens;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +37,7 @@ use axum::Router;
 pub use config::{SigningAlg, TestServerConfig};
 pub use counters::Counters;
 pub use faults::{Endpoint, Fault};
+pub use issued::ISSUED_TOKENS_CAPACITY;
 
 use keys::SigningKeys;
 use server::Listening;
@@ -99,6 +102,35 @@ impl TestServer {
     /// Sets every counter to zero (tokens, families and faults are kept).
     pub fn reset_counters(&self) {
         self.state.counters.reset();
+    }
+
+    /// Every token issued so far — access, ID and refresh, by both profiles, in issue
+    /// order — for checks that none leaked into logs. Holds the first
+    /// [`ISSUED_TOKENS_CAPACITY`]; see [`issued_tokens_overflow`](Self::issued_tokens_overflow).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.issued.tokens()
+    }
+
+    /// How many tokens were issued after the record was full (missing from
+    /// [`issued_tokens`](Self::issued_tokens)); a leak check should refuse to pass then.
+    pub fn issued_tokens_overflow(&self) -> u64 {
+        self.state.issued.overflow()
+    }
+
+    /// Writes [`issued_tokens`](Self::issued_tokens) to `path`, one per line, and returns
+    /// how many. Fails when some were not recorded (past the cap): an incomplete list
+    /// would let a leak check pass that should not.
+    pub fn write_issued_tokens(&self, path: &Path) -> io::Result<usize> {
+        let overflow = self.issued_tokens_overflow();
+        if overflow > 0 {
+            return Err(io::Error::other(format!(
+                "{overflow} issued tokens were not recorded (more than {ISSUED_TOKENS_CAPACITY})"
+            )));
+        }
+        let tokens = self.issued_tokens();
+        let text: String = tokens.iter().flat_map(|t| [t.as_str(), "\n"]).collect();
+        std::fs::write(path, text)?;
+        Ok(tokens.len())
     }
 
     /// Queues `fault` for the next request of `endpoint` that has no earlier fault queued.

@@ -6,6 +6,7 @@ use crate::access::JwtIssuer;
 use crate::config::{Lifetimes, TestServerConfig};
 use crate::counters::{AtomicCounters, Counter};
 use crate::faults::FaultQueues;
+use crate::issued::IssuedTokens;
 use crate::keys::SigningKeys;
 use crate::tokens::{RefreshError, RefreshStore, Subject};
 
@@ -21,6 +22,7 @@ pub(crate) struct AppState {
     pub(crate) refresh: RefreshStore,
     pub(crate) faults: FaultQueues,
     pub(crate) counters: AtomicCounters,
+    pub(crate) issued: IssuedTokens,
 }
 
 /// A successful token response (JSON profile and OAuth profile alike).
@@ -59,6 +61,7 @@ impl AppState {
             refresh: RefreshStore::default(),
             faults: FaultQueues::default(),
             counters: AtomicCounters::default(),
+            issued: IssuedTokens::default(),
         }
     }
 
@@ -81,6 +84,8 @@ impl AppState {
         let access = self.jwt.issue_access(&subject, ttl).map_err(internal)?;
         let id_token = self.jwt.issue_id(&subject, ttl).map_err(internal)?;
         let refresh_token = self.refresh.start_family(subject);
+        self.issued
+            .record(&[&access.token, &id_token, &refresh_token]);
         self.counters.incr(Counter::Logins);
         Ok(TokenSet {
             access_token: access.token,
@@ -107,6 +112,7 @@ impl AppState {
             .jwt
             .issue_access(&subject, self.lifetimes.access())
             .map_err(internal)?;
+        self.issued.record(&[&access.token, &next]);
         self.counters.incr(Counter::Refreshes);
         Ok(TokenSet {
             access_token: access.token,

@@ -1,7 +1,12 @@
 //! The README's first command: tokenkeeper against the embedded reference
 //! server — log in, call an API, let the token expire, fire 100 requests at
 //! once (one refresh), log out for real.
+//!
+//! Logs go to stderr (`RUST_LOG`, default `warn`). `--issued-tokens-out FILE` writes
+//! every token the server issued, for `scripts/log-check.sh`.
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -9,11 +14,14 @@ use tokenkeeper::store::MemoryStore;
 use tokenkeeper::transport::HttpRequest;
 use tokenkeeper::{AuthClient, AuthConfig, Credentials, SessionState};
 use tokenkeeper_testserver::{TestServer, TestServerConfig};
+use tracing_subscriber::EnvFilter;
 
 const BURST: usize = 100;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let issued_tokens_out = issued_tokens_out()?;
+    init_logging();
     let started = Instant::now();
     let step = |text: &str| println!("[{:>6.2} s] {text}", started.elapsed().as_secs_f64());
 
@@ -111,9 +119,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         1,
         "one refresh for the whole burst"
     );
+    if let Some(path) = issued_tokens_out {
+        server
+            .write_issued_tokens(&path)
+            .map_err(|error| format!("writing {}: {error}", path.display()))?;
+    }
     server.shutdown().await;
     step("done");
     Ok(())
+}
+
+/// `--issued-tokens-out FILE`, the only option.
+fn issued_tokens_out() -> Result<Option<PathBuf>, String> {
+    let mut args = std::env::args().skip(1);
+    match (args.next().as_deref(), args.next(), args.next()) {
+        (None, _, _) => Ok(None),
+        (Some("--issued-tokens-out"), Some(path), None) => Ok(Some(path.into())),
+        _ => Err("usage: tokenkeeper-demo [--issued-tokens-out FILE]".into()),
+    }
+}
+
+/// `RUST_LOG` (default `warn`) to stderr, so stdout stays the demo's story.
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    // Err only if a subscriber is already set: keep that one.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }
 
 /// Time left before the access token's `exp`, by this device's clock.
