@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test entry point (README's second command; .ci/run calls it).
-# Installs what it needs (Rust, a JDK, gnome-keyring + D-Bus), starts the
+# Installs what it needs (Rust, a JDK, Python 3, gnome-keyring + D-Bus), starts the
 # servers the tests need — the reference auth server in-process on 127.0.0.1,
 # a Secret Service in a private D-Bus session, a JVM inside the Android
 # Keystore tests — and runs every suite. Non-zero exit if anything fails.
@@ -11,6 +11,7 @@ section() { printf '\n== %s ==\n' "$*"; }
 
 source scripts/ensure-rust.sh
 source scripts/ensure-jdk.sh
+source scripts/ensure-python.sh
 
 section "format"
 cargo fmt --all -- --check
@@ -20,9 +21,11 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo clippy -p tokenkeeper --no-default-features --lib -- -D warnings
 cargo clippy -p tokenkeeper-ffi --no-default-features --lib -- -D warnings
 
-section "Rust tests: core, storage backends, reference server"
+section "Rust tests: core, storage backends, reference server, interop, CLI"
 # All features: the Keychain logic (fake keychain), Android Keystore over JNI
 # (host JVM), desktop keyring (real Secret Service, started by the wrapper).
+# The interop suite starts djangorestframework-simplejwt (PyPI, in a venv under
+# target/) on 127.0.0.1; the CLI tests run the built binary against the reference server.
 scripts/with-secret-service.sh cargo test --workspace --all-features
 
 section "fuzz: 60 s per target where a nightly toolchain is present (stable: corpus replayed above)"
@@ -42,6 +45,9 @@ tests/build-android-prereqs.sh
 
 section "demo"
 cargo run -q -p tokenkeeper-demo
+
+section "soak (2 min: 2 s tokens, injected faults) + log check: no token in the TRACE output of the demo or the soak"
+scripts/log-check.sh 120
 
 echo
 echo "all suites passed"
