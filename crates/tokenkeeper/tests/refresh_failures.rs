@@ -218,6 +218,37 @@ async fn a_store_write_failure_keeps_the_session_and_persists_the_newest_token()
 }
 
 #[tokio::test]
+async fn scheduled_renewals_of_short_lived_tokens_do_not_spend_the_budget() {
+    // 1 s tokens renew every half second: far more than a budget of 2 per minute.
+    let server = server_with_ttl(Duration::from_secs(1)).await;
+    let config = AuthConfig::builder(&server.base_url())
+        .refresh_budget(RefreshBudget {
+            max_refreshes: 2,
+            window: Duration::from_secs(60),
+        })
+        .build()
+        .unwrap();
+    let client = client_with(
+        config,
+        Arc::new(MemoryStore::new()),
+        Arc::new(HookedTransport::new()),
+        Arc::new(SystemClock),
+    );
+    client.login(alice()).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+    while tokio::time::Instant::now() < deadline {
+        let response = client.send(api(&server, "/api/me")).await.unwrap();
+        assert_eq!(response.status, 200);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        server.counters().refreshes > 2,
+        "renewed on schedule {} times, more than the budget's 2",
+        server.counters().refreshes
+    );
+}
+
+#[tokio::test]
 async fn tokens_that_arrive_expired_are_an_error_and_the_budget_stops_the_loop() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
     let config = AuthConfig::builder(&server.base_url())

@@ -20,9 +20,9 @@ use crate::workers::{Stats, Worker};
 
 pub const ACCESS_TTL: Duration = Duration::from_secs(2);
 
-/// The default budget (30 refreshes a minute) stops refresh loops on minutes-long tokens;
-/// 2 s tokens refreshed at half their life, plus forced expiries, legitimately need 60 to
-/// 100 a minute. 150 still stops a loop.
+/// Scheduled renewals do not count against the budget, but refreshes after a 401 on a
+/// young token do: the soak forces those about once per rotation (~30 a minute per
+/// session), the default budget's whole allowance. 150 a minute still stops a loop.
 const BUDGET: RefreshBudget = RefreshBudget {
     max_refreshes: 150,
     window: Duration::from_secs(60),

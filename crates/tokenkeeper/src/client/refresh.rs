@@ -53,11 +53,14 @@ impl Inner {
         let Some(refresh_token) = current.refresh.clone() else {
             return Err(self.expire(from, ExpiryReason::NoRefreshToken));
         };
-        if let Err(wait) = self.budget.try_take(self.time.device_now_millis()) {
-            tracing::warn!(retry_in_secs = wait.as_secs(), "refresh budget exhausted");
-            return Err(AuthError::RefreshBudgetExhausted {
-                retry_in_secs: wait.as_secs().max(1),
-            });
+        // The budget stops refresh loops; a token renewed on its own schedule
+        // is not one, however short-lived the server makes its tokens.
+        if !current.renewal_is_scheduled(self.time.now_millis())
+            && let Err(wait) = self.budget.try_take(self.time.device_now_millis())
+        {
+            let retry_in_secs = wait.as_secs().max(1);
+            tracing::warn!(retry_in_secs, "refresh budget exhausted");
+            return Err(AuthError::RefreshBudgetExhausted { retry_in_secs });
         }
         self.ensure_signing_keys().await?;
         let response = self.refresh_with_retries(from, &refresh_token).await?;

@@ -21,6 +21,8 @@ pub(crate) struct TokenSet {
     pub issued_at: Option<UnixMillis>,
     /// Server time from which a proactive refresh is due.
     pub refresh_at: Option<UnixMillis>,
+    /// Server time this set arrived from the server (`None` when read from the store).
+    pub received_at: Option<UnixMillis>,
     pub generation: u64,
 }
 
@@ -61,6 +63,7 @@ impl TokenSet {
             expires_at,
             issued_at,
             refresh_at: refresh_due(expires_at, issued_at, min_ttl),
+            received_at: Some(server_now),
             generation,
         })
     }
@@ -77,6 +80,7 @@ impl TokenSet {
             claims,
             expires_at: record.access_expires_at,
             issued_at: record.access_issued_at,
+            received_at: None,
             generation: record.generation,
         }
     }
@@ -91,6 +95,18 @@ impl TokenSet {
             generation: self.generation,
             server_offset_ms,
             saved_at,
+        }
+    }
+
+    /// Renewing now is the token's ordinary schedule, not a loop: it arrived
+    /// with at least a second to live and half of that has passed. Tokens
+    /// that arrive dead, or get refused while young, do not qualify.
+    pub fn renewal_is_scheduled(&self, server_now: UnixMillis) -> bool {
+        match (self.received_at, self.expires_at) {
+            (Some(received), Some(expires)) if expires.saturating_sub(received) >= 1000 => {
+                server_now.saturating_sub(received) >= expires.saturating_sub(received) / 2
+            }
+            _ => false,
         }
     }
 
@@ -165,6 +181,27 @@ mod tests {
             json!({"alg": "RS256"}),
             json!({"iat": iat, "exp": exp, "sub": "u"}),
         )
+    }
+
+    #[test]
+    fn a_renewal_is_scheduled_after_half_the_life_the_token_arrived_with() {
+        let now_s = NOW / 1000;
+        let set = |exp: i64| {
+            TokenSet::from_response(
+                response(jwt(now_s - 100, exp), Some("r"), None),
+                None,
+                1,
+                NOW,
+                &Validation::default(),
+                Duration::from_secs(60),
+            )
+            .unwrap()
+        };
+        let two_seconds = set(now_s + 2);
+        assert!(!two_seconds.renewal_is_scheduled(NOW + 999));
+        assert!(two_seconds.renewal_is_scheduled(NOW + 1_000));
+        // Arrived (within the leeway) already expired: never on schedule.
+        assert!(!set(now_s - 5).renewal_is_scheduled(NOW + 10_000));
     }
 
     #[test]
