@@ -1,14 +1,14 @@
-//! The CLI's HTTP transport: reqwest, like the SDK's own, but it remembers
-//! *why* a request failed and where, so an error can say "cannot reach
-//! http://127.0.0.1:9 (connection refused)" instead of "could not connect".
+//! The CLI's HTTP transport: the SDK's own, remembering *where* each request
+//! failed and why, so an error can say "cannot reach http://127.0.0.1:9
+//! (connection refused)" instead of "could not connect".
 
-use std::error::Error as _;
-use std::io;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokenkeeper::transport::{HttpRequest, HttpResponse, HttpTransport, Method, TransportError};
+use tokenkeeper::transport::{
+    HttpRequest, HttpResponse, HttpTransport, Method, ReqwestTransport, TransportError,
+};
 use url::Url;
 
 use crate::errors::{CliError, CliResult};
@@ -26,24 +26,16 @@ pub struct Failure {
 }
 
 pub struct CliTransport {
-    client: reqwest::Client,
+    inner: ReqwestTransport,
     failures: Mutex<Vec<Failure>>,
 }
 
 impl CliTransport {
     pub fn new(timeout: Duration) -> CliResult<Self> {
-        // The workspace's reqwest has no crypto provider of its own; Err only
-        // means one is installed already.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            // A redirect could carry the Authorization header to another origin.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
+        let inner = ReqwestTransport::new(timeout, timeout.min(Duration::from_secs(10)))
             .map_err(|error| CliError::usage(format!("cannot set up HTTP: {error}")))?;
         Ok(Self {
-            client,
+            inner,
             failures: Mutex::new(Vec::new()),
         })
     }
@@ -82,102 +74,22 @@ impl CliTransport {
     }
 }
 
+/// The SDK's own transport, with each failure noted (where, and why) for the error line.
 #[async_trait]
 impl HttpTransport for CliTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let method = match request.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-            Method::Head => reqwest::Method::HEAD,
-        };
-        let mut builder = self.client.request(method, request.url.as_str());
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        if !request.body.is_empty() {
-            builder = builder.body(request.body.to_vec());
-        }
-        let result = async {
-            let response = builder.send().await?;
-            let status = response.status().as_u16();
-            let headers = response
-                .headers()
-                .iter()
-                .filter_map(|(name, value)| {
-                    Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-                })
-                .collect();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>(HttpResponse::new(status, headers, body.to_vec()))
-        }
-        .await;
-        match result {
-            Ok(response) => {
-                if !response.is_success() {
-                    self.record(
-                        request.method,
-                        &request.url,
-                        Some(response.status),
-                        String::new(),
-                    );
-                }
-                Ok(response)
+        let (method, url) = (request.method, request.url.clone());
+        let result = self.inner.send(request).await;
+        match &result {
+            Ok(response) if !response.is_success() => {
+                self.record(method, &url, Some(response.status), String::new());
             }
-            Err(error) => {
-                let (cause, mapped) = classify(&error);
-                self.record(request.method, &request.url, None, cause);
-                Err(mapped)
+            Ok(_) => {}
+            Err(TransportError::Timeout) => self.record(method, &url, None, "timed out".into()),
+            Err(TransportError::Connect(cause) | TransportError::Io(cause)) => {
+                self.record(method, &url, None, cause.clone());
             }
         }
+        result
     }
-}
-
-/// A short cause for people, and the SDK's error kind. reqwest's own text
-/// names the URL and nests causes; only the innermost useful cause is kept.
-fn classify(error: &reqwest::Error) -> (String, TransportError) {
-    if error.is_timeout() {
-        return ("timed out".into(), TransportError::Timeout);
-    }
-    let mut tls = None;
-    let mut io_kind = None;
-    let mut dns = false;
-    let mut source = error.source();
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<io::Error>() {
-            io_kind.get_or_insert(io.kind());
-        }
-        if let Some(rustls_error) = cause.downcast_ref::<rustls::Error>() {
-            tls.get_or_insert_with(|| rustls_error.to_string());
-        }
-        dns |= cause.to_string().starts_with("dns error");
-        source = cause.source();
-    }
-    let cause = if let Some(tls) = tls {
-        format!("TLS failed: {tls}")
-    } else if dns {
-        "host not found".into()
-    } else {
-        match io_kind {
-            Some(io::ErrorKind::ConnectionRefused) => "connection refused".into(),
-            Some(io::ErrorKind::ConnectionReset) => "connection reset".into(),
-            Some(io::ErrorKind::ConnectionAborted) => "connection aborted".into(),
-            Some(io::ErrorKind::TimedOut) => "timed out".into(),
-            Some(io::ErrorKind::NetworkUnreachable) => "network unreachable".into(),
-            Some(io::ErrorKind::HostUnreachable) => "host unreachable".into(),
-            Some(io::ErrorKind::AddrNotAvailable) => "address not available".into(),
-            Some(io::ErrorKind::UnexpectedEof) => "connection closed before a response".into(),
-            _ if error.is_connect() => "connection failed".into(),
-            _ if error.is_body() || error.is_decode() => "response cut short".into(),
-            _ => "connection closed before a complete response".into(),
-        }
-    };
-    let mapped = if error.is_connect() {
-        TransportError::Connect(cause.clone())
-    } else {
-        TransportError::Io(cause.clone())
-    };
-    (cause, mapped)
 }

@@ -1,3 +1,4 @@
+use std::io;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -69,16 +70,51 @@ impl HttpTransport for ReqwestTransport {
     }
 }
 
-/// reqwest errors print the URL, never header values or bodies; still, keep
-/// only the kind so nothing request-specific reaches logs.
+/// What went wrong, in a few words for people ("connection refused", "host
+/// not found", "TLS failed: …"). reqwest's own text names the URL and nests
+/// causes; only the innermost useful cause is kept, and never the URL, a
+/// header or a body.
 fn classify(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
-        TransportError::Timeout
-    } else if error.is_connect() {
-        TransportError::Connect("connection refused or unreachable".into())
-    } else if error.is_builder() || error.is_request() && error.url().is_none() {
-        TransportError::Io("invalid request".into())
+        return TransportError::Timeout;
+    }
+    let mut tls = None;
+    let mut io_kind = None;
+    let mut dns = false;
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            io_kind.get_or_insert(io.kind());
+        }
+        if let Some(rustls_error) = cause.downcast_ref::<rustls::Error>() {
+            tls.get_or_insert_with(|| rustls_error.to_string());
+        }
+        dns |= cause.to_string().starts_with("dns error");
+        source = cause.source();
+    }
+    let cause = if let Some(tls) = tls {
+        format!("TLS failed: {tls}")
+    } else if dns {
+        "host not found".into()
     } else {
-        TransportError::Io("connection closed before a complete response".into())
+        match io_kind {
+            Some(io::ErrorKind::ConnectionRefused) => "connection refused".into(),
+            Some(io::ErrorKind::ConnectionReset) => "connection reset".into(),
+            Some(io::ErrorKind::ConnectionAborted) => "connection aborted".into(),
+            Some(io::ErrorKind::TimedOut) => "timed out".into(),
+            Some(io::ErrorKind::NetworkUnreachable) => "network unreachable".into(),
+            Some(io::ErrorKind::HostUnreachable) => "host unreachable".into(),
+            Some(io::ErrorKind::UnexpectedEof) => "connection closed before a response".into(),
+            _ if error.is_connect() => "connection failed".into(),
+            _ if error.is_builder() || error.is_request() && error.url().is_none() => {
+                "invalid request".into()
+            }
+            _ => "connection closed before a complete response".into(),
+        }
+    };
+    if error.is_connect() {
+        TransportError::Connect(cause)
+    } else {
+        TransportError::Io(cause)
     }
 }
