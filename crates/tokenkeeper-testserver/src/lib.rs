@@ -219,3 +219,17 @@ impl std::fmt::Debug for TestServer {
             .finish_non_exhaustive()
     }
 }
+
+/// Logging for the binaries around the reference server (its own, the demo, the soak):
+/// `RUST_LOG` (default `warn`) to stderr, so stdout stays theirs. Keeps a subscriber
+/// that is already set.
+pub fn init_stderr_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}

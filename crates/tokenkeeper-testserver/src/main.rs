@@ -94,13 +94,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    tokenkeeper_testserver::init_stderr_logging();
 
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
     let server = match TestServer::start_on(options.config, addr).await {

@@ -12,8 +12,8 @@ use tokenkeeper::clock::SystemClock;
 use tokenkeeper::refresh::RefreshBudget;
 use tokenkeeper::session::SessionRecord;
 use tokenkeeper::store::{MemoryStore, SecureStore, StoreError};
-use tokenkeeper::{AuthConfig, AuthError, ExpiryReason, SessionEvent, SessionState};
-use tokenkeeper_testserver::{Endpoint, Fault};
+use tokenkeeper::{AuthClient, AuthConfig, AuthError, ExpiryReason, SessionEvent, SessionState};
+use tokenkeeper_testserver::{Endpoint, Fault, TestServer};
 
 #[tokio::test]
 async fn server_errors_then_success_keep_the_session() {
@@ -217,23 +217,28 @@ async fn a_store_write_failure_keeps_the_session_and_persists_the_newest_token()
     assert_eq!(counters.refreshes, 2);
 }
 
-#[tokio::test]
-async fn scheduled_renewals_of_short_lived_tokens_do_not_spend_the_budget() {
-    // 1 s tokens renew every half second: far more than a budget of 2 per minute.
-    let server = server_with_ttl(Duration::from_secs(1)).await;
+/// A client allowed `max_refreshes` a minute.
+fn client_with_budget(server: &TestServer, max_refreshes: usize) -> AuthClient {
     let config = AuthConfig::builder(&server.base_url())
         .refresh_budget(RefreshBudget {
-            max_refreshes: 2,
+            max_refreshes,
             window: Duration::from_secs(60),
         })
         .build()
         .unwrap();
-    let client = client_with(
+    client_with(
         config,
         Arc::new(MemoryStore::new()),
         Arc::new(HookedTransport::new()),
         Arc::new(SystemClock),
-    );
+    )
+}
+
+#[tokio::test]
+async fn scheduled_renewals_of_short_lived_tokens_do_not_spend_the_budget() {
+    // 1 s tokens renew every half second: far more than a budget of 2 per minute.
+    let server = server_with_ttl(Duration::from_secs(1)).await;
+    let client = client_with_budget(&server, 2);
     client.login(alice()).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
     while tokio::time::Instant::now() < deadline {
@@ -251,19 +256,7 @@ async fn scheduled_renewals_of_short_lived_tokens_do_not_spend_the_budget() {
 #[tokio::test]
 async fn tokens_that_arrive_expired_are_an_error_and_the_budget_stops_the_loop() {
     let server = server_with_ttl(Duration::from_secs(300)).await;
-    let config = AuthConfig::builder(&server.base_url())
-        .refresh_budget(RefreshBudget {
-            max_refreshes: 3,
-            window: Duration::from_secs(60),
-        })
-        .build()
-        .unwrap();
-    let client = client_with(
-        config,
-        Arc::new(MemoryStore::new()),
-        Arc::new(HookedTransport::new()),
-        Arc::new(SystemClock),
-    );
+    let client = client_with_budget(&server, 3);
     client.login(alice()).await.unwrap();
     // From now on the server hands out tokens that expire the moment they are issued.
     server.set_access_ttl(Duration::ZERO);

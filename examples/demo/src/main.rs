@@ -5,7 +5,6 @@
 //! Logs go to stderr (`RUST_LOG`, default `warn`). `--issued-tokens-out FILE` writes
 //! every token the server issued, for `scripts/log-check.sh`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -14,14 +13,13 @@ use tokenkeeper::store::MemoryStore;
 use tokenkeeper::transport::HttpRequest;
 use tokenkeeper::{AuthClient, AuthConfig, Credentials, SessionState};
 use tokenkeeper_testserver::{TestServer, TestServerConfig};
-use tracing_subscriber::EnvFilter;
 
 const BURST: usize = 100;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let issued_tokens_out = issued_tokens_out()?;
-    init_logging();
+    tokenkeeper_testserver::init_stderr_logging();
     let started = Instant::now();
     let step = |text: &str| println!("[{:>6.2} s] {text}", started.elapsed().as_secs_f64());
 
@@ -137,17 +135,6 @@ fn issued_tokens_out() -> Result<Option<PathBuf>, String> {
         (Some("--issued-tokens-out"), Some(path), None) => Ok(Some(path.into())),
         _ => Err("usage: tokenkeeper-demo [--issued-tokens-out FILE]".into()),
     }
-}
-
-/// `RUST_LOG` (default `warn`) to stderr, so stdout stays the demo's story.
-fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    // Err only if a subscriber is already set: keep that one.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
 }
 
 /// Time left before the access token's `exp`, by this device's clock.

@@ -17,14 +17,11 @@ mod transport;
 mod workers;
 
 use std::error::Error;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
-
-use tracing_subscriber::EnvFilter;
 
 use options::{Options, USAGE};
 use report::Report;
@@ -45,7 +42,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging();
+    tokenkeeper_testserver::init_stderr_logging();
     match soak(&options).await {
         Ok(report) => {
             print!("{report}");
@@ -60,17 +57,6 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// `RUST_LOG` (default `warn`) to stderr, so stdout holds only the report.
-fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    // Err only if a subscriber is already set: keep that one.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
 }
 
 async fn soak(options: &Options) -> Result<Report, Box<dyn Error>> {
