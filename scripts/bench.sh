@@ -36,6 +36,7 @@ print("| benchmark | median |")
 print("|---|---|")
 rows = [
     "jwt/decode_unverified", "jwt/decode_and_validate",
+    "jwt/verify_rs256", "jwt/verify_es256",
     "access_token/cached_session", "access_token/decode_validate_per_call",
     "access_token_floor/token_clone_and_drop", "access_token_floor/clock_read",
     "concurrent_expiry/1000_sends_one_refresh",
