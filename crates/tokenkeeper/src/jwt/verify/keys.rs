@@ -4,14 +4,14 @@
 
 use std::fmt;
 
-use jsonwebtoken::DecodingKey;
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse};
+use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::Value;
 use spki::der::Decode;
 use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 
 use crate::jwt::Algorithm;
+use crate::jwt::decode::BASE64URL;
 
 /// A JWKS larger than this is refused unread (real ones are a few KiB).
 pub const MAX_JWKS_LEN: usize = 256 * 1024;
@@ -115,7 +115,7 @@ impl KeySet {
             .into_iter()
             .take(MAX_KEYS)
             .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
-            .filter_map(|jwk| from_jwk(&jwk))
+            .filter_map(from_jwk)
             .collect();
         if keys.is_empty() {
             return Err(KeyError::NoUsableKey);
@@ -177,46 +177,61 @@ impl KeySet {
     }
 }
 
-fn from_jwk(jwk: &Jwk) -> Option<VerificationKey> {
-    if matches!(
-        jwk.common.public_key_use,
-        Some(PublicKeyUse::Encryption | PublicKeyUse::Other(_))
-    ) {
+/// The members of a JWK (RFC 7517 §4, RFC 7518 §6) a verifying client reads.
+#[derive(Deserialize)]
+struct Jwk {
+    kty: String,
+    #[serde(rename = "use")]
+    key_use: Option<String>,
+    alg: Option<String>,
+    kid: Option<String>,
+    crv: Option<String>,
+    n: Option<String>,
+    e: Option<String>,
+    x: Option<String>,
+    y: Option<String>,
+}
+
+fn from_jwk(jwk: Jwk) -> Option<VerificationKey> {
+    if jwk
+        .key_use
+        .as_deref()
+        .is_some_and(|key_use| key_use != "sig")
+    {
         return None;
     }
-    let key = match &jwk.algorithm {
-        AlgorithmParameters::RSA(_) => {
-            let decoded = DecodingKey::from_jwk(jwk).ok()?;
-            match decoded.kind() {
-                jsonwebtoken::DecodingKeyKind::RsaModulusExponent { n, e } => {
-                    PublicKey::RsaComponents {
-                        n: n.clone(),
-                        e: e.clone(),
-                    }
-                }
-                jsonwebtoken::DecodingKeyKind::SecretOrDer(_) => return None,
+    let member = |value: &Option<String>| BASE64URL.decode(value.as_deref()?).ok();
+    let key = match (jwk.kty.as_str(), jwk.crv.as_deref()) {
+        ("RSA", _) => {
+            // Leading zero octets are not allowed (RFC 7518 §6.3.1.1), but
+            // some servers send one; ring wants the minimal form.
+            let minimal = |bytes: Vec<u8>| {
+                let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+                bytes[zeros..].to_vec()
+            };
+            PublicKey::RsaComponents {
+                n: minimal(member(&jwk.n)?),
+                e: minimal(member(&jwk.e)?),
             }
         }
-        AlgorithmParameters::EllipticCurve(params) => {
-            let point = raw_bytes(&DecodingKey::from_jwk(jwk).ok()?)?;
-            match (&params.curve, ec_point(point)?) {
-                (EllipticCurve::P256, key @ PublicKey::EcP256(_))
-                | (EllipticCurve::P384, key @ PublicKey::EcP384(_)) => key,
-                _ => return None,
+        ("EC", Some(curve @ ("P-256" | "P-384"))) => {
+            let (x, y) = (member(&jwk.x)?, member(&jwk.y)?);
+            let size = if curve == "P-256" { 32 } else { 48 };
+            if x.len() != size || y.len() != size {
+                return None;
             }
+            ec_point([&[4u8][..], &x, &y].concat())?
         }
-        AlgorithmParameters::OctetKeyPair(params) if params.curve == EllipticCurve::Ed25519 => {
-            ed25519(raw_bytes(&DecodingKey::from_jwk(jwk).ok()?)?)?
-        }
-        // Symmetric keys (a client must never hold one), Ed448, unknown types.
+        ("OKP", Some("Ed25519")) => ed25519(member(&jwk.x)?)?,
+        // Symmetric keys (a client must never hold one), other curves, unknown types.
         _ => return None,
     };
-    let alg = match &jwk.common.key_algorithm {
+    let alg = match &jwk.alg {
         None => None,
-        Some(named) => Some(Algorithm::parse(&named.to_string()).ok()?),
+        Some(name) => Some(Algorithm::parse(name).ok()?),
     };
     let key = VerificationKey {
-        kid: jwk.common.key_id.clone(),
+        kid: jwk.kid,
         alg,
         key,
     };
@@ -254,10 +269,6 @@ fn pem_public_key(pem: &str) -> Result<PublicKey, KeyError> {
         _ => None,
     };
     key.ok_or(KeyError::BadPem("RSA, EC P-256/P-384 or Ed25519"))
-}
-
-fn raw_bytes(key: &DecodingKey) -> Option<Vec<u8>> {
-    key.try_get_as_bytes().ok().map(<[u8]>::to_vec)
 }
 
 fn ec_point(point: Vec<u8>) -> Option<PublicKey> {
