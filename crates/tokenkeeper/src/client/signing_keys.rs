@@ -14,9 +14,8 @@ use crate::clock::{UnixMillis, duration_millis};
 use crate::error::AuthError;
 use crate::jwt::verify::{KeySet, KeySource, MAX_JWKS_LEN, RemoteJwks, verify};
 use crate::jwt::{JwtError, Malformed, decode_unverified};
-use crate::server::TokenResponse;
+use crate::server::{TokenResponse, get_json_document};
 use crate::store::StoreError;
-use crate::transport::HttpRequest;
 
 /// A JWKS as fetched, with when.
 struct Fetched {
@@ -181,21 +180,13 @@ impl Inner {
     /// GETs and parses the JWKS, then keeps it in memory and in the store.
     async fn fetch_jwks_locked(&self, remote: &RemoteJwks) -> Result<Arc<Fetched>, AuthError> {
         let now = self.time.device_now_millis();
-        let response = self
-            .transport
-            .send(HttpRequest::get(remote.url.clone()).with_header("accept", "application/json"))
-            .await?;
-        if !response.is_success() {
-            return Err(AuthError::Server {
-                status: response.status,
-                code: None,
-            });
-        }
-        if response.body.len() > MAX_JWKS_LEN {
-            return Err(AuthError::InvalidResponse(format!(
-                "the JWKS is larger than {MAX_JWKS_LEN} bytes"
-            )));
-        }
+        let response = get_json_document(
+            self.transport.as_ref(),
+            &remote.url,
+            MAX_JWKS_LEN,
+            "the JWKS",
+        )
+        .await?;
         let keys = KeySet::from_jwks(&response.body)
             .map_err(|error| AuthError::InvalidResponse(format!("JWKS: {error}")))?;
         tracing::debug!(keys = keys.len(), "fetched the JWKS");

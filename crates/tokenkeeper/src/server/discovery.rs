@@ -4,11 +4,11 @@
 use serde::Deserialize;
 use url::Url;
 
-use super::{ClientAuth, OAuthProfile};
+use super::{ClientAuth, OAuthProfile, get_json_document};
 use crate::client::require_secure;
 use crate::error::AuthError;
 use crate::json_error;
-use crate::transport::{HttpRequest, HttpTransport};
+use crate::transport::HttpTransport;
 
 /// Metadata documents larger than this are refused unread.
 const MAX_METADATA_LEN: usize = 64 * 1024;
@@ -82,20 +82,7 @@ fn metadata_urls(issuer: &Url) -> [String; 2] {
 }
 
 async fn fetch(transport: &dyn HttpTransport, url: &str) -> Result<Discovery, AuthError> {
-    let response = transport
-        .send(HttpRequest::get(url).with_header("accept", "application/json"))
-        .await?;
-    if !response.is_success() {
-        return Err(AuthError::Server {
-            status: response.status,
-            code: None,
-        });
-    }
-    if response.body.len() > MAX_METADATA_LEN {
-        return Err(AuthError::InvalidResponse(format!(
-            "server metadata is larger than {MAX_METADATA_LEN} bytes"
-        )));
-    }
+    let response = get_json_document(transport, url, MAX_METADATA_LEN, "server metadata").await?;
     let discovery: Discovery = serde_json::from_slice(&response.body).map_err(|error| {
         AuthError::InvalidResponse(format!("server metadata: {}", json_error::describe(&error)))
     })?;
@@ -116,7 +103,7 @@ async fn fetch(transport: &dyn HttpTransport, url: &str) -> Result<Discovery, Au
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transport::{HttpResponse, TransportError};
+    use crate::transport::{HttpRequest, HttpResponse, TransportError};
 
     /// Serves fixed documents by URL; everything else is 404.
     struct Documents(Vec<(&'static str, String)>);

@@ -90,6 +90,31 @@ impl ServerProfile {
     }
 }
 
+/// GETs a JSON document (JWKS, server metadata) of at most `max_len` bytes;
+/// `what` names it in errors.
+pub(crate) async fn get_json_document(
+    transport: &dyn crate::transport::HttpTransport,
+    url: &str,
+    max_len: usize,
+    what: &str,
+) -> Result<crate::transport::HttpResponse, AuthError> {
+    let response = transport
+        .send(HttpRequest::get(url).with_header("accept", "application/json"))
+        .await?;
+    if !response.is_success() {
+        return Err(AuthError::Server {
+            status: response.status,
+            code: None,
+        });
+    }
+    if response.body.len() > max_len {
+        return Err(AuthError::InvalidResponse(format!(
+            "{what} is larger than {max_len} bytes"
+        )));
+    }
+    Ok(response)
+}
+
 /// Joins an endpoint path onto the base URL; an absolute URL is taken as is.
 pub(crate) fn endpoint(base: &Url, path: &str) -> Result<String, AuthError> {
     base.join(path)
