@@ -101,12 +101,11 @@ impl Inner {
         // or the fitting keys were chosen without the token naming one of them.
         let rotation_possible = match &error {
             JwtError::NoMatchingKey => true,
-            JwtError::BadSignature => !jwt.header.kid.as_deref().is_some_and(|kid| {
-                keys.keys
-                    .keys
-                    .iter()
-                    .any(|key| key.kid.as_deref() == Some(kid))
-            }),
+            JwtError::BadSignature => !jwt
+                .header
+                .kid
+                .as_deref()
+                .is_some_and(|kid| keys.keys.names(kid)),
             _ => false,
         };
         if !rotation_possible {

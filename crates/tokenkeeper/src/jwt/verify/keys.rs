@@ -168,6 +168,11 @@ impl KeySet {
         })
     }
 
+    /// Whether a key of this set carries `kid`.
+    pub(crate) fn names(&self, kid: &str) -> bool {
+        self.keys.iter().any(|key| key.kid.as_deref() == Some(kid))
+    }
+
     pub fn len(&self) -> usize {
         self.keys.len()
     }
